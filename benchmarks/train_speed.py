@@ -1,0 +1,46 @@
+"""Wall time of one training command, start to finish (import and XLA compile included).
+
+    python benchmarks/train_speed.py                      # 20,000 biorxiv-final episodes, seed 0
+    python benchmarks/train_speed.py --episodes 2000 --target 0
+
+Runs ``python -m meta_rl train`` in a fresh process into a temporary directory and exits
+non-zero when it takes longer than ``--target`` seconds (issue target: 40 s on 2 CPU cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="biorxiv-final")
+    parser.add_argument("--episodes", type=int, default=20000)
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--target", type=float, default=40.0, help="seconds; 0: no target")
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "meta_rl", "train", args.config, "--seeds", args.seeds,
+               "--episodes", str(args.episodes), "--out", out, "--quiet"]
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=root, check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+    cpu = platform.processor() or platform.machine()
+    print(f"{args.config}: {args.episodes} episodes x seeds {args.seeds} in {wall:.1f} s wall "
+          f"({os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()})")
+    if args.target and wall > args.target:
+        print(f"slower than the {args.target:.0f} s target")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Command line: ``python -m meta_rl {train,test} ...``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from meta_rl.errors import MetaRLError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m meta_rl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="train seeds of a config (resumes if interrupted)",
+                           description="Any config field can be overridden, e.g. --lr 1e-3 "
+                           "--common-prob 0.7; see meta_rl/config.py.")
+    train.add_argument("config", help="arxiv, biorxiv-first-try or biorxiv-final")
+    train.add_argument("--seeds", default="0", help="e.g. 0-7 or 0,3,5 (default 0)")
+    train.add_argument("--out", default="runs", help="output directory (default runs/)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    test = sub.add_parser("test", help="test a checkpoint with frozen weights")
+    test.add_argument("checkpoint", help="a run directory (model_<seed>) or a ckpt-*.npz file")
+    test.add_argument("--episodes", type=int, default=300)
+    test.add_argument("--seed", type=int, default=12345, help="test seed (default 12345)")
+    test.add_argument("--trials-csv", help="write one row per trial to this CSV file")
+    return parser
+
+
+def _overrides(extra: list[str]) -> dict[str, str]:
+    """``["--lr", "1e-3", "--episodes=5"]`` -> ``{"lr": "1e-3", "episodes": "5"}``."""
+    changes, i = {}, 0
+    while i < len(extra):
+        arg = extra[i]
+        if not arg.startswith("--") or len(arg) == 2:
+            raise MetaRLError(f"unexpected argument {arg!r}")
+        key, eq, value = arg[2:].partition("=")
+        if not eq:
+            if i + 1 >= len(extra):
+                raise MetaRLError(f"--{key} needs a value")
+            value, i = extra[i + 1], i + 1
+        changes[key] = value
+        i += 1
+    return changes
+
+
+def _train(args, extra: list[str]) -> None:
+    from meta_rl.config import get_config, override
+    from meta_rl.seeds import parse_seeds
+
+    config = override(get_config(args.config), _overrides(extra))
+    seeds = parse_seeds(args.seeds)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise MetaRLError(f"--out {out} is not a directory")
+    _import_tensorflow_quietly()
+    from meta_rl.train import train
+
+    train(config, seeds, out, progress=not args.quiet)
+    print(f"trained {config.name} seeds {args.seeds} for {config.episodes} episodes in {out}")
+
+
+def _test(args, extra: list[str]) -> None:
+    from meta_rl.files import check_writable
+
+    if extra:
+        raise MetaRLError(f"unexpected argument {extra[0]!r}")
+    if args.episodes <= 0:
+        raise MetaRLError(f"--episodes must be positive, got {args.episodes}")
+    if not 0 <= args.seed < 2**31:
+        raise MetaRLError(f"--seed must be in [0, 2^31), got {args.seed}")
+    if args.trials_csv:
+        check_writable(Path(args.trials_csv))
+    _import_tensorflow_quietly()
+    from meta_rl.evaluate import load_agent, report, run_test, write_trials_csv
+
+    config, episode, params = load_agent(Path(args.checkpoint))
+    result = run_test(config, params, args.seed, args.episodes)
+    print(f"{config.name} checkpoint at episode {episode}: {args.episodes} test episodes, "
+          f"seed {args.seed}, frozen weights, sampled actions")
+    print(report(result))
+    if args.trials_csv:
+        write_trials_csv(Path(args.trials_csv), result.trials)
+        print(f"trials written to {args.trials_csv}")
+
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with its C++ start-up banner (oneDNN, CUDA probing) silenced.
+
+    The banner is written straight to file descriptor 2 before any log level applies, so
+    stderr is pointed at /dev/null for the import only. Import errors still raise.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    try:
+        if args.command == "train":
+            # argparse would take --episodes etc. as unknown: they are config overrides.
+            _train(args, extra)
+        else:
+            _test(args, extra)
+    except MetaRLError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: rerun the same command to resume from the last checkpoint",
+              file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,139 @@
+"""Testing a trained agent: frozen weights, sampled actions, one row per trial."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from meta_rl import analysis
+from meta_rl.checkpoint import list_checkpoints, load_checkpoint
+from meta_rl.config import Config, load_config
+from meta_rl.envs.two_step import records_to_trials, trial_uniforms
+from meta_rl.errors import MetaRLError
+from meta_rl.files import atomic_write
+from meta_rl.rollout import STREAM_TEST, episode_uniforms, rollout
+from meta_rl.train import make_task
+
+TEST_BLOCK = 100
+"""Test episodes are played in blocks of this many: episode e depends on (seed, e) only."""
+CSV_COLUMNS = ("episode", "trial", "action", "state", "common", "reward", "rich_state")
+
+
+@dataclass
+class TestResult:
+    """Per-trial arrays ``[episodes, trials]`` of the agent and of the reference players."""
+
+    trials: dict[str, np.ndarray]
+    bayes: dict[str, np.ndarray]
+    random: dict[str, np.ndarray]
+
+    @property
+    def stay(self) -> np.ndarray:
+        t = self.trials
+        return analysis.stay_probabilities(t["action"], t["common"], t["reward"])
+
+    @property
+    def regression(self) -> analysis.Regression:
+        t = self.trials
+        return analysis.stay_regression(t["action"], t["common"], t["reward"])
+
+
+def resolve_checkpoint(path: Path) -> tuple[Config, Path]:
+    """A run directory (its newest checkpoint) or a checkpoint file -> (config, file)."""
+    path = Path(path)
+    if path.is_dir():
+        config = load_config(path)
+        ckpts = list_checkpoints(path)
+        if not ckpts:
+            raise MetaRLError(f"no checkpoint in {path}")
+        return config, ckpts[-1][1]
+    if not path.exists():
+        raise MetaRLError(f"checkpoint not found: {path}")
+    return load_config(path.parent), path
+
+
+def load_agent(path: Path) -> tuple[Config, int, dict]:
+    """Config, episode and weights (numpy, one seed) of a checkpoint or run directory."""
+    config, ckpt = resolve_checkpoint(path)
+    episode, params, _ = load_checkpoint(ckpt, config)
+    return config, episode, params
+
+
+def _make_test_fn(config: Config):
+    task = make_task(config)
+
+    @tf.function(jit_compile=True, autograph=False)
+    def play(params, seeds, block):
+        u_env, u_action, u_init = episode_uniforms(seeds, STREAM_TEST, block, task.n_steps,
+                                                   TEST_BLOCK, task.n_uniforms)
+        out = rollout(params, task, u_env, u_action, u_init, config.hidden)
+        return out["records"], u_env, u_init
+
+    return play
+
+
+def run_test(config: Config, params: dict, seed: int, episodes: int) -> TestResult:
+    """Play ``episodes`` test episodes with frozen ``params`` from test stream ``seed``."""
+    if episodes <= 0:
+        raise MetaRLError(f"episodes must be positive, got {episodes}")
+    play = _make_test_fn(config)
+    weights = {k: tf.constant(np.asarray(v)[None]) for k, v in params.items()}
+    seeds = tf.constant([seed], tf.int32)
+    records, u_steps, u_init = [], [], []
+    for block in range(-(-episodes // TEST_BLOCK)):
+        rec, u_env, u0 = play(weights, seeds, tf.constant(block))
+        # [T, 1, B] -> [B, T]
+        records.append({k: np.transpose(v.numpy()[:, 0]) for k, v in rec.items()})
+        u_steps.append(np.transpose(u_env.numpy()[:, 0], (1, 0, 2)))
+        u_init.append(u0.numpy()[0])
+    records = {k: np.concatenate([r[k] for r in records])[:episodes] for k in records[0]}
+    trials = records_to_trials(records, config.task.steps_per_trial)
+    trials = {k: v.astype(int) for k, v in trials.items()}
+    u_trials = trial_uniforms(np.concatenate(u_steps)[:episodes], config.task.steps_per_trial)
+    u_init = np.concatenate(u_init)[:episodes]
+    return TestResult(trials, analysis.bayes_observer(u_trials, u_init, config.task),
+                      analysis.random_agent(u_trials, u_init, config.task, seed))
+
+
+def write_trials_csv(path: Path, trials: dict[str, np.ndarray]) -> None:
+    """One row per trial: ``episode,trial,action,state,common,reward,rich_state``."""
+    n_episodes, n_trials = trials["action"].shape
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in range(n_episodes):
+        for t in range(n_trials):
+            writer.writerow([e, t] + [int(trials[k][e, t]) for k in CSV_COLUMNS[2:]])
+    try:
+        atomic_write(Path(path), lambda f: f.write(buf.getvalue().encode()))
+    except OSError as err:
+        raise MetaRLError(f"cannot write {path}: {err.strerror}") from None
+
+
+def read_trials_csv(path: Path) -> dict[str, np.ndarray]:
+    """Read a trials CSV back into ``[episodes, trials]`` arrays."""
+    data = np.loadtxt(path, delimiter=",", skiprows=1, dtype=int, ndmin=2)
+    n_episodes, n_trials = data[:, 0].max() + 1, data[:, 1].max() + 1
+    return {k: data[:, i].reshape(n_episodes, n_trials)
+            for i, k in enumerate(CSV_COLUMNS) if i >= 2}
+
+
+def report(result: TestResult) -> str:
+    """The text the ``test`` command prints."""
+    stay, reg = result.stay, result.regression
+    agent, rand, bayes = (analysis.reward_per_100(r["reward"])
+                          for r in (result.trials, result.random, result.bayes))
+    lines = [
+        f"reward per 100 trials: agent {agent:.1f} | random agent {rand:.1f} | "
+        f"Bayes-optimal observer {bayes:.1f}",
+        "stay probabilities (previous trial):",
+    ]
+    lines += [f"  {name:<20} {p:.3f}" for name, p in zip(analysis.BINS, stay)]
+    lines += ["logistic regression of stay (Daw et al. 2011):", reg.table(),
+              f"model-based signature: {'yes' if analysis.is_model_based(stay, reg) else 'no'}"]
+    return "\n".join(lines)
