@@ -34,6 +34,7 @@ from meta_rl.errors import MetaRLError
 from meta_rl.optim import clip_per_seed, rmsprop_update
 from meta_rl.rollout import STREAM_TRAIN, episode_uniforms, rollout
 from meta_rl.seeds import parse_seeds  # noqa: F401  (re-exported for callers)
+from meta_rl.tensorboard import TensorBoardWriter
 
 N_METRICS = len(HISTORY_KEYS)
 
@@ -149,7 +150,7 @@ def _train_group(config: Config, runs: list[Run], progress: bool) -> None:
     params = {k: tf.constant(np.stack([r.params[k] for r in runs])) for k in runs[0].params}
     opt = {k: tf.constant(np.stack([r.opt[k] for r in runs])) for k in runs[0].opt}
     seeds = tf.constant([r.seed for r in runs], tf.int32)
-    writers = [tf.summary.create_file_writer(str(r.dir)) for r in runs]
+    writers = [TensorBoardWriter(r.dir) for r in runs]
     episode = runs[0].episode
     per_update = config.batch_episodes
     names = ",".join(str(r.seed) for r in runs)
@@ -188,32 +189,22 @@ def _train_group(config: Config, runs: list[Run], progress: bool) -> None:
         writer.close()
 
 
-SCALARS = ("perf/reward", "perf/reward_per_100_trials", "losses/policy", "losses/value",
-           "losses/entropy")
-
-
-@tf.function
-def _write_scalars(values: tf.Tensor, steps: tf.Tensor) -> None:
-    """Write ``values [n, len(SCALARS)]`` at ``steps [n]`` in one graph call (fast)."""
-    for i in tf.range(tf.shape(steps)[0]):
-        for j, name in enumerate(SCALARS):
-            tf.summary.scalar(name, values[i, j], step=steps[i])
-
-
-def _log_scalars(writer, history: dict, start: int, stop: int, config: Config, rate: float) -> None:
+def _log_scalars(writer: TensorBoardWriter, history: dict, start: int, stop: int,
+                 config: Config, rate: float) -> None:
     """TensorBoard scalars for episodes ``[start, stop)``, averaged over ``log_every``.
 
     Written only after the checkpoint that covers them, so a resumed run continues the
     curves where they stopped instead of writing them twice.
     """
-    edges = list(range(start, stop, config.log_every)) + [stop]
-    rows = []
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        reward = history["reward"][lo:hi].mean()
-        rows.append([reward, reward / config.task.n_trials * 100,
-                     history["policy_loss"][lo:hi].mean(), history["value_loss"][lo:hi].mean(),
-                     history["entropy"][lo:hi].mean()])
-    with writer.as_default():
-        _write_scalars(tf.constant(rows, tf.float32), tf.constant(edges[1:], tf.int64))
-        tf.summary.scalar("perf/episodes_per_second", rate, step=stop)
+    for lo in range(start, stop, config.log_every):
+        hi = min(lo + config.log_every, stop)
+        reward = float(history["reward"][lo:hi].mean())
+        writer.scalars(hi, {
+            "perf/reward": reward,
+            "perf/reward_per_100_trials": reward / config.task.n_trials * 100,
+            "losses/policy": float(history["policy_loss"][lo:hi].mean()),
+            "losses/value": float(history["value_loss"][lo:hi].mean()),
+            "losses/entropy": float(history["entropy"][lo:hi].mean()),
+        })
+    writer.scalars(stop, {"perf/episodes_per_second": rate})
     writer.flush()

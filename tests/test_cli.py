@@ -1,0 +1,168 @@
+"""The command line end to end: train, SIGKILL, resume, test, and every bad input."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from meta_rl.cli import main
+from meta_rl.evaluate import CSV_COLUMNS, read_trials_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ["--episodes", "40", "--checkpoint-every", "20", "--chunk", "20", "--quiet"]
+
+
+def cli(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "meta_rl", *args], cwd=ROOT, timeout=timeout,
+                          capture_output=True, text=True)
+
+
+def snapshot(path: Path) -> dict:
+    return {p: p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs")
+    assert main(["train", "arxiv", "--seeds", "0", "--out", str(out), *TINY]) == 0
+    return out / "model_0"
+
+
+def test_train_interrupt_resume_and_test(tmp_path):
+    """SIGKILL during training, rerun the same command: resumes, TensorBoard steps continue."""
+    out = tmp_path / "runs"
+    args = ["train", "biorxiv-first-try", "--seeds", "0", "--out", str(out), "--episodes", "4000",
+            "--checkpoint-every", "100", "--chunk", "50", "--log-every", "50", "--quiet"]
+    proc = subprocess.Popen([sys.executable, "-m", "meta_rl", *args], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = out / "model_0"
+    deadline = time.time() + 120
+    while not list(run.glob("ckpt-*.npz")) and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    stopped_at = max(int(p.stem.split("-")[1]) for p in run.glob("ckpt-*.npz"))
+    assert 0 < stopped_at < 4000, "the run should have been interrupted midway"
+
+    resumed = cli(*args)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming from checkpoint at episode {stopped_at}" in resumed.stderr
+    assert (run / "ckpt-4000.npz").exists()
+    steps = tensorboard_steps(run, "perf/reward")
+    assert steps == sorted(set(steps)) and steps[0] == 50 and steps[-1] == 4000
+
+    csv = tmp_path / "trials.csv"
+    tested = cli("test", str(run), "--episodes", "30", "--seed", "7", "--trials-csv", str(csv))
+    assert tested.returncode == 0, tested.stderr
+    assert "reward per 100 trials: agent" in tested.stdout and "Bayes-optimal" in tested.stdout
+    assert "common-rewarded" in tested.stdout and "reward x transition" in tested.stdout
+    assert csv.read_text().splitlines()[0] == ",".join(CSV_COLUMNS)
+    trials = read_trials_csv(csv)
+    assert trials["action"].shape == (30, 100)
+    assert np.all((trials["state"] == trials["action"] + 1) == (trials["common"] == 1))
+
+
+def tensorboard_steps(run: Path, tag: str) -> list[int]:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    steps = []
+    for path in sorted(run.glob("events.out.tfevents.*")):
+        acc = EventAccumulator(str(path), size_guidance={"scalars": 0})
+        acc.Reload()
+        if tag in acc.Tags()["scalars"]:  # a run killed early may have written none yet
+            steps += [e.step for e in acc.Scalars(tag)]
+    return steps
+
+
+@pytest.mark.parametrize("variant", ["arxiv", "biorxiv-final"])
+def test_trials_csv_format(tmp_path, variant):
+    out = tmp_path / "runs"
+    assert main(["train", variant, "--out", str(out), *TINY]) == 0
+    csv = tmp_path / "t.csv"
+    assert main(["test", str(out / "model_0"), "--episodes", "20", "--trials-csv", str(csv)]) == 0
+    rows = np.loadtxt(csv, delimiter=",", skiprows=1, dtype=int)
+    n_trials = 10 if variant == "arxiv" else 100
+    assert len(rows) == 20 * n_trials
+    assert rows[:, 0].tolist() == np.repeat(np.arange(20), n_trials).tolist()
+    assert rows[:, 1].tolist() == np.tile(np.arange(n_trials), 20).tolist()
+    assert set(rows[:, 2]) <= {0, 1} and set(rows[:, 3]) <= {1, 2} and set(rows[:, 6]) <= {1, 2}
+    assert set(rows[:, 4]) <= {0, 1} and set(rows[:, 5]) <= {0, 1}
+
+
+def expect_error(capsys, args, pattern):
+    code = main(args)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code != 0
+    assert len(err) == 1 and err[0].startswith("error: ") and pattern in err[0], err
+    return err[0]
+
+
+@pytest.mark.parametrize("args, pattern", [
+    (["train", "nonsense"], "unknown config 'nonsense'"),
+    (["train", "arxiv", "--episodes", "0"], "episodes must be positive"),
+    (["train", "arxiv", "--episodes", "-5"], "episodes must be positive"),
+    (["train", "arxiv", "--seeds", "a-b"], "malformed seeds"),
+    (["train", "arxiv", "--seeds", "5-2"], "malformed seeds"),
+    (["train", "arxiv", "--lr", "-1e-3"], "lr must be positive"),
+    (["train", "arxiv", "--lr", "fast"], "--lr expects float"),
+    (["train", "arxiv", "--gamma", "1.5"], "gamma must be in [0, 1]"),
+    (["train", "arxiv", "--common-prob", "2"], "common_prob must be a probability"),
+    (["train", "arxiv", "--no-such-field", "1"], "unknown config field --no-such-field"),
+    (["test", "/nonexistent/model_0"], "not found"),
+])
+def test_bad_input_is_one_line(capsys, args, pattern):
+    expect_error(capsys, args, pattern)
+
+
+def test_bad_test_arguments(capsys, trained, tmp_path):
+    before = snapshot(trained)
+    expect_error(capsys, ["test", str(trained), "--episodes", "0"], "episodes must be positive")
+    expect_error(capsys, ["test", str(trained), "--trials-csv", str(tmp_path / "no" / "x.csv")],
+                 "cannot write")
+    expect_error(capsys, ["test", str(trained), "--trials-csv", str(tmp_path)], "is a directory")
+    expect_error(capsys, ["test", str(tmp_path)], "not a run directory")
+    assert snapshot(trained) == before
+
+
+def copy_run(src: Path, dst: Path) -> Path:
+    dst.mkdir(parents=True)
+    for p in src.iterdir():
+        if p.is_file():
+            (dst / p.name).write_bytes(p.read_bytes())
+    return dst
+
+
+def test_corrupt_checkpoint(capsys, trained, tmp_path):
+    run = copy_run(trained, tmp_path / "model_0")
+    (run / "ckpt-40.npz").write_bytes(b"not a zip file at all")
+    before = snapshot(run)
+    expect_error(capsys, ["test", str(run)], "corrupt checkpoint")
+    # training on top of it refuses too, and changes nothing
+    expect_error(capsys, ["train", "arxiv", "--out", str(tmp_path), *TINY], "corrupt checkpoint")
+    assert snapshot(run) == before
+
+
+def test_mismatched_checkpoint(capsys, trained, tmp_path):
+    run = copy_run(trained, tmp_path / "model_0")
+    config = (run / "config.json").read_text().replace('"hidden": 48', '"hidden": 32')
+    (run / "config.json").write_text(config)
+    before = snapshot(run)
+    expect_error(capsys, ["test", str(run)], "does not match its config")
+    assert snapshot(run) == before
+
+
+def test_train_into_other_config_refused(capsys, trained):
+    before = snapshot(trained)
+    expect_error(capsys, ["train", "arxiv", "--out", str(trained.parent), *TINY, "--lr", "1e-3"],
+                 "another config")
+    assert snapshot(trained) == before
+
+
+def test_missing_checkpoint_file(capsys, trained):
+    expect_error(capsys, ["test", str(trained / "ckpt-999.npz")], "checkpoint not found")
