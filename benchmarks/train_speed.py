@@ -10,13 +10,9 @@ non-zero when it takes longer than ``--target`` seconds (issue target: 40 s on 2
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
+
+from timing import machine, time_training
 
 
 def main() -> int:
@@ -26,16 +22,9 @@ def main() -> int:
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--target", type=float, default=40.0, help="seconds; 0: no target")
     args = parser.parse_args()
-    root = Path(__file__).resolve().parent.parent
-    with tempfile.TemporaryDirectory() as out:
-        cmd = [sys.executable, "-m", "meta_rl", "train", args.config, "--seeds", args.seeds,
-               "--episodes", str(args.episodes), "--out", out, "--quiet"]
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=root, check=True, stdout=subprocess.DEVNULL)
-        wall = time.perf_counter() - start
-    cpu = platform.processor() or platform.machine()
+    wall = time_training(args.config, args.seeds, args.episodes)
     print(f"{args.config}: {args.episodes} episodes x seeds {args.seeds} in {wall:.1f} s wall "
-          f"({os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()})")
+          f"({machine()})")
     if args.target and wall > args.target:
         print(f"slower than the {args.target:.0f} s target")
         return 1

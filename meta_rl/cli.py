@@ -20,12 +20,49 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--seeds", default="0", help="e.g. 0-7 or 0,3,5 (default 0)")
     train.add_argument("--out", default="runs", help="output directory (default runs/)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_parallel_options(train)
+    sweep = sub.add_parser("sweep", help="train and test every combination of a grid",
+                           description="Trains DIR/<setting>/model_<seed> for every combination, "
+                           "tests each seed and writes DIR/summary.csv.")
+    sweep.add_argument("config")
+    sweep.add_argument("--grid", action="append", default=[], metavar="FIELD=V1,V2",
+                       help="values of one config field (repeat for a product grid)")
+    sweep.add_argument("--seeds", default="0-7")
+    sweep.add_argument("--out", default="sweeps")
+    sweep.add_argument("--test-episodes", type=int, default=300)
+    sweep.add_argument("--test-seed", type=int, default=1000,
+                       help="seed s is tested with test seed TEST_SEED + s")
+    sweep.add_argument("--quiet", action="store_true")
+    _add_parallel_options(sweep)
     test = sub.add_parser("test", help="test a checkpoint with frozen weights")
     test.add_argument("checkpoint", help="a run directory (model_<seed>) or a ckpt-*.npz file")
     test.add_argument("--episodes", type=int, default=300)
     test.add_argument("--seed", type=int, default=12345, help="test seed (default 12345)")
     test.add_argument("--trials-csv", help="write one row per trial to this CSV file")
     return parser
+
+
+def _add_parallel_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=None,
+                        help="local processes to split the seeds over (default: one per core)")
+    parser.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                        help="run the seeds as Ray tasks (no ADDRESS: start a local Ray)")
+
+
+def _run_training(config, seeds: list[int], out: Path, args) -> None:
+    """Train locally (batched seeds, split over processes) or on Ray."""
+    from meta_rl.parallel import default_workers, train_local, train_ray
+
+    if args.workers is not None and args.workers < 1:
+        raise MetaRLError(f"--workers must be at least 1, got {args.workers}")
+    if out.exists() and not out.is_dir():
+        raise MetaRLError(f"--out {out} is not a directory")
+    _import_tensorflow_quietly()
+    if args.ray:
+        train_ray(config, seeds, out, None if args.ray == "local" else args.ray)
+    else:
+        workers = args.workers or default_workers(len(seeds))
+        train_local(config, seeds, out, workers, progress=not args.quiet)
 
 
 def _overrides(extra: list[str]) -> dict[str, str]:
@@ -52,13 +89,30 @@ def _train(args, extra: list[str]) -> None:
     config = override(get_config(args.config), _overrides(extra))
     seeds = parse_seeds(args.seeds)
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise MetaRLError(f"--out {out} is not a directory")
-    _import_tensorflow_quietly()
-    from meta_rl.train import train
-
-    train(config, seeds, out, progress=not args.quiet)
+    _run_training(config, seeds, out, args)
     print(f"trained {config.name} seeds {args.seeds} for {config.episodes} episodes in {out}")
+
+
+def _sweep(args, extra: list[str]) -> None:
+    from meta_rl.config import get_config, override
+    from meta_rl.seeds import parse_seeds
+    from meta_rl.sweep import format_table, grid_settings, parse_grid, test_setting, write_summary
+
+    base = override(get_config(args.config), _overrides(extra))
+    settings = grid_settings(base, parse_grid(args.grid))
+    seeds = parse_seeds(args.seeds)
+    if args.test_episodes <= 0:
+        raise MetaRLError(f"--test-episodes must be positive, got {args.test_episodes}")
+    out = Path(args.out)
+    for name, config in settings:
+        print(f"setting {name}", file=sys.stderr)
+        _run_training(config, seeds, out / name, args)
+    _import_tensorflow_quietly()
+    rows = [test_setting(name, out / name, seeds, args.test_episodes, args.test_seed).row()
+            for name, _ in settings]
+    write_summary(out / "summary.csv", rows)
+    print(format_table(rows))
+    print(f"summary written to {out / 'summary.csv'}")
 
 
 def _test(args, extra: list[str]) -> None:
@@ -106,14 +160,12 @@ def _import_tensorflow_quietly() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # inherited by worker processes
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     try:
-        if args.command == "train":
-            # argparse would take --episodes etc. as unknown: they are config overrides.
-            _train(args, extra)
-        else:
-            _test(args, extra)
+        # argparse leaves --episodes, --lr, ... as unknown: they are config overrides.
+        {"train": _train, "sweep": _sweep, "test": _test}[args.command](args, extra)
     except MetaRLError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

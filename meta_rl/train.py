@@ -119,7 +119,7 @@ def open_run(out: Path, seed: int, config: Config) -> Run:
 
 
 def train(config: Config, seeds: list[int], out: Path, progress: bool = True,
-          log=lambda msg: print(msg, file=sys.stderr)) -> list[Run]:
+          log=lambda msg: print(msg, file=sys.stderr), position: int = 0) -> list[Run]:
     """Train ``config.episodes`` episodes for every seed into ``out/model_<seed>``.
 
     Runs already present are resumed from their last checkpoint; finished runs are left as
@@ -139,11 +139,11 @@ def train(config: Config, seeds: list[int], out: Path, progress: bool = True,
         if run.episode < config.episodes:
             groups.setdefault(run.episode, []).append(run)
     for group in groups.values():
-        _train_group(config, group, progress)
+        _train_group(config, group, progress, position)
     return runs
 
 
-def _train_group(config: Config, runs: list[Run], progress: bool) -> None:
+def _train_group(config: Config, runs: list[Run], progress: bool, position: int = 0) -> None:
     from tqdm.auto import tqdm
 
     train_fn = make_train_fn(config)
@@ -155,7 +155,8 @@ def _train_group(config: Config, runs: list[Run], progress: bool) -> None:
     per_update = config.batch_episodes
     names = ",".join(str(r.seed) for r in runs)
     bar = tqdm(total=config.episodes, initial=episode, unit="ep", disable=not progress,
-               desc=f"{config.name} seed{'s' if len(runs) > 1 else ''} {names}", file=sys.stderr)
+               desc=f"{config.name} seed{'s' if len(runs) > 1 else ''} {names}", file=sys.stderr,
+               position=position)
     logged = episode
     while episode < config.episodes:
         next_ckpt = (episode // config.checkpoint_every + 1) * config.checkpoint_every

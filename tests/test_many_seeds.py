@@ -1,0 +1,69 @@
+"""Many seeds: split over processes, on a local Ray instance, and sweeps."""
+
+import csv
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from meta_rl.checkpoint import list_checkpoints, load_checkpoint
+from meta_rl.cli import main
+from meta_rl.config import get_config
+from meta_rl.parallel import split_seeds, train_local
+from meta_rl.sweep import SUMMARY_COLUMNS
+from meta_rl.train import train
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = dataclasses.replace(get_config("arxiv"), episodes=40, checkpoint_every=20, chunk=20)
+TINY = ["--episodes", "40", "--checkpoint-every", "20", "--chunk", "20", "--quiet"]
+
+
+def final(run: Path):
+    return load_checkpoint(list_checkpoints(run)[-1][1], CONFIG)[1]
+
+
+def test_split_seeds():
+    assert split_seeds(list(range(8)), 2) == [[0, 1, 2, 3], [4, 5, 6, 7]]
+    assert split_seeds([1, 5, 9], 2) == [[1, 5], [9]]
+    assert split_seeds([3], 4) == [[3]]
+
+
+def test_two_processes_give_the_batched_run(tmp_path):
+    train_local(CONFIG, [0, 1, 2], tmp_path / "procs", workers=2, progress=False)
+    train(CONFIG, [0, 1, 2], tmp_path / "batch", progress=False)
+    for seed in (0, 1, 2):
+        a, b = final(tmp_path / "procs" / f"model_{seed}"), final(tmp_path / "batch" / f"model_{seed}")
+        for k in a:
+            np.testing.assert_allclose(a[k], b[k], rtol=1e-5, atol=1e-6)
+
+
+def test_ray_local_instance(tmp_path):
+    args = [sys.executable, "-m", "meta_rl", "train", "arxiv", "--seeds", "0-1", "--out",
+            str(tmp_path), "--ray", *TINY]
+    first = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr
+    for seed in (0, 1):
+        assert (tmp_path / f"model_{seed}" / "ckpt-40.npz").exists()
+    again = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and "model_0: already trained" in again.stderr
+
+
+def test_sweep_writes_summary(tmp_path, capsys):
+    code = main(["sweep", "arxiv", "--grid", "lr=7e-4,1e-3", "--seeds", "0-1", "--out",
+                 str(tmp_path), "--test-episodes", "20", "--workers", "1", *TINY])
+    assert code == 0
+    with open(tmp_path / "summary.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["setting"] for r in rows] == ["lr=7e-4", "lr=1e-3"]
+    assert list(rows[0]) == list(SUMMARY_COLUMNS) and all(r["seeds"] == "2" for r in rows)
+    assert (tmp_path / "lr=1e-3" / "model_1" / "ckpt-40.npz").exists()
+    assert "interaction_mean" in capsys.readouterr().out
+
+
+def test_bad_sweep_grid(capsys):
+    assert main(["sweep", "arxiv", "--grid", "lr"]) == 2
+    assert "malformed --grid" in capsys.readouterr().err
+    assert main(["sweep", "arxiv", "--grid", "bogus=1,2"]) == 2
+    assert "unknown config field --bogus" in capsys.readouterr().err
