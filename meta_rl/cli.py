@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--episodes", type=int, default=300)
     test.add_argument("--seed", type=int, default=12345, help="test seed (default 12345)")
     test.add_argument("--trials-csv", help="write one row per trial to this CSV file")
+    reproduce = sub.add_parser("reproduce", help="train, test and plot the reference results",
+                               description="Writes results/<variant>/ (see meta_rl/reproduce.py).")
+    reproduce.add_argument("variant", nargs="?", default="all",
+                           help="biorxiv-final, biorxiv-first-try, arxiv or all (default)")
+    reproduce.add_argument("--results", default="results", help="results directory (default results/)")
+    reproduce.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -139,6 +145,19 @@ def _test(args, extra: list[str]) -> None:
         print(f"trials written to {args.trials_csv}")
 
 
+def _reproduce(args, extra: list[str]) -> None:
+    from meta_rl.reproduce import describe, select
+
+    if extra:
+        raise MetaRLError(f"unexpected argument {extra[0]!r}")
+    select(args.variant)  # an unknown variant fails before TensorFlow is imported
+    _import_tensorflow_quietly()
+    from meta_rl.reproduce import reproduce
+
+    for summary in reproduce(args.variant, Path(args.results), progress=not args.quiet):
+        print(describe(summary))  # (also logged to stderr as each variant finishes)
+
+
 def _import_tensorflow_quietly() -> None:
     """Import TensorFlow with its C++ start-up banner (oneDNN, CUDA probing) silenced.
 
@@ -165,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     try:
         # argparse leaves --episodes, --lr, ... as unknown: they are config overrides.
-        {"train": _train, "sweep": _sweep, "test": _test}[args.command](args, extra)
+        {"train": _train, "sweep": _sweep, "test": _test,
+         "reproduce": _reproduce}[args.command](args, extra)
     except MetaRLError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
