@@ -32,6 +32,8 @@ from meta_rl import analysis
 from meta_rl.envs.two_step import N_UNIFORMS, TwoStepEnv, TwoStepParams, initial_rich, step_trial
 
 TRIAL_KEYS = ("action", "state", "common", "reward", "rich_state")
+SEPARATED_SE = 100.0
+"""A logistic-regression standard error above this means the fit diverged (separation)."""
 
 
 def softmax_choice(values: np.ndarray, beta: float, rng: np.random.Generator) -> np.ndarray:
@@ -193,15 +195,19 @@ def summary(trials: dict[str, np.ndarray]) -> dict:
 
     ``regression`` and ``model_based`` are ``None`` when the logistic regression has no
     finite solution: an agent whose stays are deterministic in some bin (the Bayes-optimal
-    observer always repeats after a common rewarded trial) separates the data perfectly.
+    observer always repeats after a common rewarded trial) separates the data perfectly,
+    and the fit diverges (singular or huge standard errors).
     """
     args = (trials["action"], trials["common"], trials["reward"])
     stay = analysis.stay_probabilities(*args)
-    try:
-        regression = analysis.stay_regression(*args)
-        model_based = analysis.is_model_based(stay, regression)
-    except np.linalg.LinAlgError:
-        regression = model_based = None
+    regression = model_based = None
+    with np.errstate(all="ignore"):
+        try:
+            fit = analysis.stay_regression(*args)
+        except np.linalg.LinAlgError:
+            fit = None
+    if fit is not None and np.all(np.isfinite(fit.se)) and fit.se.max() < SEPARATED_SE:
+        regression, model_based = fit, analysis.is_model_based(stay, fit)
     return {"stay": stay, "regression": regression,
             "reward_per_100": analysis.reward_per_100(trials["reward"]),
             "model_based": model_based}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,10 @@ def load_agent(path: Path) -> tuple[Config, int, dict]:
     return config, episode, params
 
 
+@functools.lru_cache(maxsize=8)
 def _make_test_fn(config: Config):
+    """The compiled test function of ``config``, built once per config: XLA compilation takes
+    seconds, so testing many seeds or checkpoints of one config compiles only once."""
     task = make_task(config)
 
     @tf.function(jit_compile=True, autograph=False)

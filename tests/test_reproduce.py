@@ -1,0 +1,70 @@
+"""The reference-results pipeline (python -m meta_rl reproduce) on a tiny run."""
+
+import json
+
+import numpy as np
+import pytest
+
+from meta_rl import reproduce as rp
+from meta_rl.checkpoint import list_checkpoints
+from meta_rl.cli import main
+from meta_rl.errors import MetaRLError
+from meta_rl.evaluate import read_trials_csv
+
+TINY = rp.Reference("arxiv", "arxiv", (0, 1), episodes=200, keep_every=100, test_episodes=30,
+                    evolution_seeds=(0,), animation_trials=4)
+
+
+def test_unknown_variant_is_one_line_error(capsys):
+    with pytest.raises(MetaRLError, match="unknown variant 'nope'"):
+        rp.select("nope")
+    assert main(["reproduce", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: unknown variant")
+
+
+def test_reference_configs():
+    final = rp.reference_config(rp.reference("biorxiv-final"))
+    assert (final.episodes, final.keep_every, final.keep_checkpoints) == (20000, 2000, 1)
+    short = rp.reference_config(rp.reference("biorxiv-final"), episodes=200)
+    assert short.episodes == 200 and short.keep_every == short.checkpoint_every == 20
+    assert len(rp.select("all")) == 3
+    with pytest.raises(MetaRLError):
+        rp.reference_config(rp.reference("arxiv"), episodes=-5)
+
+
+def test_episode_with_swap():
+    rich = np.ones((3, 20), int)
+    rich[2, 10:] = 2  # episode 2 swaps in the middle
+    rich[1, 1:] = 2  # episode 1 swaps too early to be seen adapting
+    assert rp.episode_with_swap({"rich_state": rich}, 20) == 2
+    assert rp.episode_with_swap({"rich_state": np.ones((2, 20), int)}, 20) == 0
+
+
+def test_reproduce_writes_everything_and_reruns_without_training(tmp_path, monkeypatch):
+    monkeypatch.setitem(rp.REFERENCES, "arxiv", TINY)
+    logged = []
+    [summary] = rp.reproduce("arxiv", tmp_path, progress=False, log=logged.append)
+    out = tmp_path / "arxiv"
+    for name in ("results.json", "report.txt", "reward_curves.png", "stay_probabilities.png",
+                 "stay_evolution.png", "episode.gif"):
+        assert (out / name).stat().st_size > 0, name
+    # evolution seed 0 keeps its milestones, seed 1 only its final checkpoint
+    assert [e for e, _ in list_checkpoints(out / "model_0")] == [100, 200]
+    assert [e for e, _ in list_checkpoints(out / "model_1")] == [200]
+    trials = read_trials_csv(out / "model_1" / "test_trials.csv.gz")
+    assert trials["action"].shape == (30, 10)
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["test_episodes"] == 30 and [s["seed"] for s in saved["per_seed"]] == [0, 1]
+    assert saved["evolution"]["checkpoint_episodes"] == [100, 200]
+    stay = np.array([list(s["stay"].values()) for s in saved["per_seed"]])
+    np.testing.assert_allclose(list(saved["mean"]["stay"].values()), stay.mean(axis=0))
+    assert saved["timing"]["train_seconds"] > 0
+    steps, values = rp.read_scalars(out / "model_0")
+    assert steps[-1] == 200 and len(values) == len(steps)
+
+    # a second run trains nothing, keeps the measured training time, gives the same numbers
+    before = saved["timing"]["train_seconds"]
+    [again] = rp.reproduce("arxiv", tmp_path, progress=False, log=logged.append)
+    assert again["timing"]["train_seconds"] == before
+    assert again["per_seed"] == summary["per_seed"]
