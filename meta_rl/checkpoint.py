@@ -15,8 +15,9 @@ import numpy as np
 
 from meta_rl.agent import param_shapes
 from meta_rl.config import Config
+from meta_rl.envs.two_step import N_ACTIONS, N_STATES
 from meta_rl.errors import MetaRLError
-from meta_rl.files import atomic_write, atomic_write_text  # noqa: F401
+from meta_rl.files import atomic_write
 
 CKPT_PATTERN = re.compile(r"^ckpt-(\d+)\.npz$")
 HISTORY_KEYS = ("reward", "policy_loss", "value_loss", "entropy")
@@ -53,7 +54,7 @@ def load_checkpoint(path: Path, config: Config) -> tuple[int, dict, dict]:
             arrays = {k: data[k] for k in data.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise MetaRLError(f"corrupt checkpoint {path}: {err}") from None
-    shapes = param_shapes(3, 2, config.hidden)
+    shapes = param_shapes(N_STATES, N_ACTIONS, config.hidden)
     missing = [k for k in shapes for part in ("params", "opt") if f"{part}/{k}" not in arrays]
     if missing or "episode" not in arrays:
         raise MetaRLError(f"corrupt checkpoint {path}: missing {missing or ['episode']}")

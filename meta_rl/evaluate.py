@@ -16,7 +16,7 @@ from meta_rl.checkpoint import list_checkpoints, load_checkpoint
 from meta_rl.config import Config, load_config
 from meta_rl.envs.two_step import records_to_trials, trial_uniforms
 from meta_rl.errors import MetaRLError
-from meta_rl.files import atomic_write
+from meta_rl.files import atomic_write_text
 from meta_rl.rollout import STREAM_TEST, episode_uniforms, rollout
 from meta_rl.train import make_task
 
@@ -114,7 +114,7 @@ def write_trials_csv(path: Path, trials: dict[str, np.ndarray]) -> None:
         for t in range(n_trials):
             writer.writerow([e, t] + [int(trials[k][e, t]) for k in CSV_COLUMNS[2:]])
     try:
-        atomic_write(Path(path), lambda f: f.write(buf.getvalue().encode()))
+        atomic_write_text(Path(path), buf.getvalue())
     except OSError as err:
         raise MetaRLError(f"cannot write {path}: {err.strerror}") from None
 

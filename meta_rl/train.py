@@ -20,7 +20,6 @@ from meta_rl.a2c import a2c_loss, discounted_returns
 from meta_rl.agent import init_params, lstm_backward, sequence_heads
 from meta_rl.checkpoint import (
     HISTORY_KEYS,
-    atomic_write_text,
     list_checkpoints,
     load_checkpoint,
     load_history,
@@ -30,10 +29,11 @@ from meta_rl.checkpoint import (
 )
 from meta_rl.config import Config, load_config
 from meta_rl.envs import BatchedTwoStep
+from meta_rl.envs.two_step import N_ACTIONS, N_STATES
 from meta_rl.errors import MetaRLError
+from meta_rl.files import atomic_write_text
 from meta_rl.optim import clip_per_seed, rmsprop_update
 from meta_rl.rollout import STREAM_TRAIN, episode_uniforms, rollout
-from meta_rl.seeds import parse_seeds  # noqa: F401  (re-exported for callers)
 from meta_rl.tensorboard import TensorBoardWriter
 
 N_METRICS = len(HISTORY_KEYS)
@@ -113,7 +113,7 @@ def open_run(out: Path, seed: int, config: Config) -> Run:
         episode, params, opt = load_checkpoint(ckpts[-1][1], config)
         return Run(seed, run_dir, episode, params, opt, load_history(run_dir, episode))
     params = {k: v[0].numpy() for k, v in
-              init_params([seed], 3, 2, config.hidden).items()}
+              init_params([seed], N_STATES, N_ACTIONS, config.hidden).items()}
     opt = {k: np.ones_like(v) for k, v in params.items()}
     return Run(seed, run_dir, 0, params, opt, {k: np.zeros(0, np.float32) for k in HISTORY_KEYS})
 
