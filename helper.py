@@ -311,3 +311,181 @@ def animate_episode(trials: dict, path: str | Path, episode: int = 0, n_trials: 
     finally:
         plt.close(fig)
     return path
+
+
+# ---------------------------------------------------------------- bandits (bandits.ipynb)
+
+PLAYER_STYLES = {"agent": ("black", "-"), "thompson": ("#1f77b4", "--"), "gittins": ("#2ca02c", "--"),
+                 "ucb1": ("#ff7f0e", ":"), "epsilon-greedy": ("#9467bd", ":"), "random": ("grey", "-.")}
+
+
+def plot_regret_curves(summary: dict, players: tuple[str, ...] | None = None,
+                       path: str | Path | None = None):
+    """Cumulative regret per trial, one panel per bandit family (``reproduce_bandits``'
+    summary): the meta-RL agent (mean over seeds) against every baseline."""
+    configs = summary["configs"]
+    fig, axes = plt.subplots(1, len(configs), figsize=(3.2 * len(configs), 3.3), squeeze=False)
+    for ax, (name, c) in zip(axes[0], configs.items()):
+        curves = c["cumulative_regret"]
+        for player in players or curves:
+            if player == "random":
+                continue  # an order of magnitude above the others: it would flatten the plot
+            color, style = PLAYER_STYLES.get(player, (None, "-"))
+            y = np.asarray(curves[player])
+            ax.plot(np.arange(1, len(y) + 1), y, color=color, linestyle=style,
+                    linewidth=2 if player == "agent" else 1.2,
+                    label=f"{'meta-RL agent' if player == 'agent' else player} ({y[-1]:.2f})")
+        ax.set_title(f"{name.removeprefix('bandit-')} ({len(c['seeds'])} seed"
+                     f"{'s' * (len(c['seeds']) > 1)})", fontsize=10)
+        ax.set_xlabel("trial")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    axes[0, 0].set_ylabel("cumulative regret")
+    fig.tight_layout()
+    return _finish(fig, True, path)
+
+
+def plot_generalisation(summary: dict, path: str | Path | None = None):
+    """Agent's final regret relative to Thompson sampling: trained on a family (rows),
+    tested on another (columns)."""
+    gen = summary["generalisation"]
+    rows, cols = list(gen), list(next(iter(gen.values())))
+    ratio = np.array([[gen[r][c]["agent"] / gen[r][c]["thompson"] for c in cols] for r in rows])
+    fig, ax = plt.subplots(figsize=(6.2, 0.6 * len(rows) + 1.8))
+    image = ax.imshow(ratio, cmap="RdYlGn_r", vmin=0.5, vmax=1.5)
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            ax.text(j, i, f"{ratio[i, j]:.2f}", ha="center", va="center", fontsize=9)
+    ax.set_xticks(range(len(cols)), [c.removeprefix("bandit-") for c in cols], rotation=20)
+    ax.set_yticks(range(len(rows)), [r.removeprefix("bandit-") for r in rows])
+    ax.set_xlabel("tested on")
+    ax.set_ylabel("trained on")
+    ax.set_title("agent's regret / Thompson sampling's (< 1: better)", fontsize=10)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    fig.tight_layout()
+    return _finish(fig, True, path)
+
+
+def plot_bandit_episodes(examples: dict[str, tuple[dict, np.ndarray]], path: str | Path | None = None):
+    """One episode per panel: which lever was pulled on each trial (dot colour = reward) and
+    the running fraction of pulls on the better lever."""
+    fig, axes = plt.subplots(len(examples), 1, figsize=(8, 2.0 * len(examples)), squeeze=False)
+    for ax, (label, (trials, p)) in zip(axes[:, 0], examples.items()):
+        action, reward = np.asarray(trials["action"]), np.asarray(trials["reward"])
+        t = np.arange(1, len(action) + 1)
+        ax.scatter(t, action, c=np.where(reward > 0, "#2ca02c", "#d62728"), s=14, zorder=3)
+        best = int(np.argmax(p))
+        ax.set_yticks([0, 1], [f"left (p={p[0]:.2f})", f"right (p={p[1]:.2f})"])
+        ax.set_ylim(-0.25, 1.25)
+        ax.set_title(f"{label} agent: pulls (green: rewarded, red: not)", fontsize=10)
+        ax.grid(alpha=0.3)
+        share = ax.twinx()  # its own scale: a fraction, not a lever
+        share.plot(t, np.cumsum(action == best) / t, color="grey", linewidth=1)
+        share.set_ylim(-0.25, 1.25)
+        share.set_yticks([0, 0.5, 1])
+        share.set_ylabel("better lever\nso far", fontsize=7, color="grey")
+    axes[-1, 0].set_xlabel("trial")
+    fig.tight_layout()
+    return _finish(fig, True, path)
+
+
+# ---------------------------------------------------------------- Harlow task (harlow.ipynb)
+
+PAPER_HARLOW_TRIAL_2 = 0.975
+"""Wang et al. 2018, Fig. 6c: about 97-98 % correct on trial 2 after training (read off)."""
+
+
+def plot_harlow_accuracy(summary: dict, path: str | Path | None = None):
+    """Accuracy by trial position on held-out objects: bars = mean over seeds, one dot per
+    seed, one group per level; chance and the paper's trial-2 level as lines."""
+    levels = summary["levels"]
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    width = 0.8 / len(levels)
+    trials = np.arange(1, 7)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (name, lv) in enumerate(levels.items()):
+        x = trials - 0.4 + width * (i + 0.5)
+        per_seed = np.array(lv["accuracy_by_trial_per_seed"])
+        ax.bar(x, per_seed.mean(axis=0), width * 0.9, color=colors[i], alpha=0.75,
+               label=f"{name.removeprefix('harlow-')} ({len(per_seed)} seed{'s' * (len(per_seed) > 1)})")
+        for row in per_seed:
+            ax.scatter(x, row, color="black", s=6, zorder=3)
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1, label="chance")
+    ax.axhline(PAPER_HARLOW_TRIAL_2, color="black", linestyle="--", linewidth=1,
+               label="paper, trial 2 (Fig. 6c)")
+    ax.set_xticks(trials, [f"trial {t}" for t in trials])
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("fraction correct")
+    ax.set_title("Harlow task: held-out objects, frozen weights", fontsize=10)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    return _finish(fig, True, path)
+
+
+def plot_harlow_over_training(summary: dict, path: str | Path | None = None):
+    """Accuracy by trial position of checkpoints along training (the paper's Fig. 6c), one
+    panel per level: early checkpoints light, late ones dark."""
+    levels = {k: v for k, v in summary["levels"].items() if "over_training" in v}
+    fig, axes = plt.subplots(1, len(levels), figsize=(3.6 * len(levels), 3.3), squeeze=False)
+    for ax, (name, lv) in zip(axes[0], levels.items()):
+        over = lv["over_training"]
+        episodes, accuracy = over["checkpoint_episodes"], np.array(over["accuracy_by_trial"])
+        shades = plt.cm.viridis(np.linspace(0.9, 0.1, len(episodes)))
+        for e, row, color in zip(episodes, accuracy, shades):
+            ax.plot(np.arange(1, 7), row, marker="o", markersize=3, color=color, label=f"{e:,}")
+        ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+        ax.set_ylim(0.3, 1.03)
+        ax.set_xlabel("trial")
+        ax.set_title(f"{name.removeprefix('harlow-')}, seed {over['seed']}", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6, title="training episodes", title_fontsize=6, loc="lower right")
+    axes[0, 0].set_ylabel("fraction correct (held-out objects)")
+    fig.tight_layout()
+    return _finish(fig, True, path)
+
+
+def show_frames(frames: list[np.ndarray], titles: list[str], path: str | Path | None = None,
+                scale: float = 1.6):
+    """A row of observation images ``[H, W, 3]`` in [0, 1] (what the agent sees)."""
+    fig, axes = plt.subplots(1, len(frames), figsize=(scale * len(frames), scale * 0.9), squeeze=False)
+    for ax, frame, title in zip(axes[0], frames, titles):
+        ax.imshow(np.clip(frame, 0, 1), interpolation="nearest")
+        ax.set_title(title, fontsize=7)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return _finish(fig, True, path)
+
+
+def animate_harlow_episode(trials: dict, path: str | Path, episode: int = 0, object_size: int = 12,
+                           gap: int = 2, title: str = "", fps: float = 1.5):
+    """GIF of one Harlow-pixels test episode: each trial's frame as the agent saw it, the
+    object it chose outlined (green: rewarded, red: not)."""
+    from meta_rl.envs.harlow_objects import render_objects
+
+    left, right = trials["left_object"][episode], trials["right_object"][episode]
+    images = {int(i): img for i, img in zip(np.r_[left, right],
+                                            render_objects(np.r_[left, right], object_size))}
+    fig, ax = plt.subplots(figsize=(3.6, 2.4))
+
+    def draw(t):
+        ax.clear()
+        frame = np.concatenate([images[int(left[t])], np.zeros((object_size, gap, 3)),
+                                images[int(right[t])]], axis=1)
+        ax.imshow(np.clip(frame, 0, 1), interpolation="nearest")
+        choice = int(trials["choice"][episode][t])
+        if choice >= 0:
+            good = trials["reward"][episode][t] > 0
+            x0 = -0.5 + choice * (object_size + gap)
+            ax.add_patch(Rectangle((x0, -0.5), object_size, object_size, fill=False, linewidth=3,
+                                   edgecolor="#2ca02c" if good else "#d62728"))
+        outcome = "rewarded" if trials["reward"][episode][t] > 0 else "not rewarded"
+        ax.set_title(f"{title}\ntrial {t + 1}: {outcome}", fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+    animation = FuncAnimation(fig, draw, frames=len(left))
+    animation.save(path, writer=PillowWriter(fps=fps))
+    plt.close(fig)
+    return Path(path)

@@ -89,12 +89,15 @@ def lstm_step(params: Params, x: tf.Tensor, h: tf.Tensor, c: tf.Tensor):
     return h, c, {"xh": xh, "gates": tf.concat([i, f, g, o], axis=-1), "c": c}
 
 
-def lstm_backward(params: Params, cache: dict[str, tf.Tensor], dh_out: tf.Tensor):
+def lstm_backward(params: Params, cache: dict[str, tf.Tensor], dh_out: tf.Tensor,
+                  with_input: bool = False):
     """Backpropagation through time for a sequence of ``lstm_step`` calls from a zero state.
 
     ``cache`` holds the per-step caches stacked on a leading time axis ``[T, S, B, ...]``;
     ``dh_out [T, S, B, H]`` is the loss gradient with respect to each output ``h_t``.
-    Returns the gradients of ``lstm_w`` and ``lstm_b``. Written by hand (and tested against
+    Returns the gradients of ``lstm_w`` and ``lstm_b`` (and, ``with_input``, the gradient
+    with respect to every input ``x_t``, ``[T, S, B, n_in]``, for an encoder in front of
+    the LSTM). Written by hand (and tested against
     ``tf.GradientTape``) because it runs about twice as fast as autodiff through the loop.
     """
     n_steps = dh_out.shape[0]
@@ -128,7 +131,11 @@ def lstm_backward(params: Params, cache: dict[str, tf.Tensor], dh_out: tf.Tensor
     dz = dz_all.stack()  # [T, S, B, 4H]
     grad_w = tf.einsum("tsbi,tsbj->sij", cache["xh"], dz)
     grad_b = tf.reduce_sum(dz, axis=[0, 2])
-    return {"lstm_w": grad_w, "lstm_b": grad_b}
+    grads = {"lstm_w": grad_w, "lstm_b": grad_b}
+    if not with_input:
+        return grads
+    w_x = params["lstm_w"][:, :-hidden, :]  # rows that multiply the input x
+    return grads, tf.einsum("tsbj,sij->tsbi", dz, w_x)
 
 
 def heads(params: Params, h: tf.Tensor):

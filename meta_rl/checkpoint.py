@@ -13,11 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from meta_rl.agent import param_shapes
 from meta_rl.config import Config
-from meta_rl.envs.two_step import N_ACTIONS, N_STATES
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write
+from meta_rl.model import weight_shapes
 
 CKPT_PATTERN = re.compile(r"^ckpt-(\d+)\.npz$")
 HISTORY_KEYS = ("reward", "policy_loss", "value_loss", "entropy")
@@ -54,7 +53,7 @@ def load_checkpoint(path: Path, config: Config) -> tuple[int, dict, dict]:
             arrays = {k: data[k] for k in data.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise MetaRLError(f"corrupt checkpoint {path}: {err}") from None
-    shapes = param_shapes(N_STATES, N_ACTIONS, config.hidden)
+    shapes = weight_shapes(config)
     missing = [k for k in shapes for part in ("params", "opt") if f"{part}/{k}" not in arrays]
     if missing or "episode" not in arrays:
         raise MetaRLError(f"corrupt checkpoint {path}: missing {missing or ['episode']}")
@@ -81,20 +80,21 @@ def prune_checkpoints(run_dir: Path, keep: int, keep_every: int) -> None:
 
 
 def save_history(run_dir: Path, history: dict[str, np.ndarray]) -> None:
-    """Per-episode training curves (reward per episode and the three losses)."""
+    """Training curves, one entry per update: reward per episode (mean over the update's
+    ``batch_episodes`` episodes) and the three losses."""
     path = Path(run_dir) / "history.npz"
     atomic_write(path, lambda f: np.savez_compressed(
         f, **{k: np.asarray(history[k], np.float32) for k in HISTORY_KEYS}))
 
 
-def load_history(run_dir: Path, episodes: int) -> dict[str, np.ndarray]:
-    """The first ``episodes`` entries of ``history.npz`` (written before each checkpoint)."""
+def load_history(run_dir: Path, updates: int) -> dict[str, np.ndarray]:
+    """The first ``updates`` entries of ``history.npz`` (written before each checkpoint)."""
     path = Path(run_dir) / "history.npz"
     try:
         with np.load(path) as data:
-            history = {k: data[k][:episodes] for k in HISTORY_KEYS}
+            history = {k: data[k][:updates] for k in HISTORY_KEYS}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise MetaRLError(f"cannot read training history {path}: {err}") from None
-    if any(len(v) < episodes for v in history.values()):
-        raise MetaRLError(f"training history {path} is shorter than its checkpoint ({episodes})")
+    if any(len(v) < updates for v in history.values()):
+        raise MetaRLError(f"training history {path} is shorter than its checkpoint ({updates} updates)")
     return history

@@ -16,7 +16,9 @@ def _parser() -> argparse.ArgumentParser:
     train = sub.add_parser("train", help="train seeds of a config (resumes if interrupted)",
                            description="Any config field can be overridden, e.g. --lr 1e-3 "
                            "--common-prob 0.7; see meta_rl/config.py.")
-    train.add_argument("config", help="arxiv, biorxiv-first-try or biorxiv-final")
+    train.add_argument("config", help="a preset: arxiv, biorxiv-first-try, biorxiv-final, "
+                       "bandit-dependent-uniform, bandit-easy/medium/hard, bandit-independent, "
+                       "harlow-symbolic, harlow-pixels, harlow-psychlab")
     train.add_argument("--seeds", default="0", help="e.g. 0-7 or 0,3,5 (default 0)")
     train.add_argument("--out", default="runs", help="output directory (default runs/)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -39,10 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--episodes", type=int, default=300)
     test.add_argument("--seed", type=int, default=12345, help="test seed (default 12345)")
     test.add_argument("--trials-csv", help="write one row per trial to this CSV file")
+    test.add_argument("--training-objects", action="store_true",
+                      help="Harlow: test on training objects instead of held-out ones")
     reproduce = sub.add_parser("reproduce", help="train, test and plot the reference results",
                                description="Writes results/<variant>/ (see meta_rl/reproduce.py).")
     reproduce.add_argument("variant", nargs="?", default="all",
-                           help="biorxiv-final, biorxiv-first-try, arxiv or all (default)")
+                           help="biorxiv-final, biorxiv-first-try, arxiv, bandits, harlow or all (default)")
     reproduce.add_argument("--results", default="results", help="results directory (default results/)")
     reproduce.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
@@ -133,15 +137,15 @@ def _test(args, extra: list[str]) -> None:
     if args.trials_csv:
         check_writable(Path(args.trials_csv))
     _import_tensorflow_quietly()
-    from meta_rl.evaluate import load_agent, report, run_test, write_trials_csv
+    from meta_rl.evaluate import load_agent, run_test, write_trials_csv
 
     config, episode, params = load_agent(Path(args.checkpoint))
-    result = run_test(config, params, args.seed, args.episodes)
+    result = run_test(config, params, args.seed, args.episodes, held_out=not args.training_objects)
     print(f"{config.name} checkpoint at episode {episode}: {args.episodes} test episodes, "
           f"seed {args.seed}, frozen weights, sampled actions")
-    print(report(result))
+    print(result.report())
     if args.trials_csv:
-        write_trials_csv(Path(args.trials_csv), result.trials)
+        write_trials_csv(Path(args.trials_csv), result.trials, result.csv_columns)
         print(f"trials written to {args.trials_csv}")
 
 
@@ -150,12 +154,20 @@ def _reproduce(args, extra: list[str]) -> None:
 
     if extra:
         raise MetaRLError(f"unexpected argument {extra[0]!r}")
-    select(args.variant)  # an unknown variant fails before TensorFlow is imported
+    others = ("bandits", "harlow")  # meta_rl/reproduce_bandits.py, meta_rl/reproduce_harlow.py
+    if args.variant not in others:
+        select(args.variant)  # an unknown variant fails before TensorFlow is imported
     _import_tensorflow_quietly()
+    from meta_rl import reproduce_bandits, reproduce_harlow
     from meta_rl.reproduce import reproduce
 
-    for summary in reproduce(args.variant, Path(args.results), progress=not args.quiet):
-        print(describe(summary))  # (also logged to stderr as each variant finishes)
+    if args.variant not in others:
+        for summary in reproduce(args.variant, Path(args.results), progress=not args.quiet):
+            print(describe(summary))  # (also logged to stderr as each variant finishes)
+    for name, module in zip(others, (reproduce_bandits, reproduce_harlow)):
+        if args.variant in (name, "all"):
+            summary = module.reproduce(Path(args.results), progress=not args.quiet)
+            print(module.describe(summary))
 
 
 def _import_tensorflow_quietly() -> None:
@@ -170,7 +182,9 @@ def _import_tensorflow_quietly() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
-        import tensorflow  # noqa: F401
+        import tensorflow
+
+        tensorflow.get_logger().setLevel("ERROR")  # no retracing notices between test configs
     finally:
         os.dup2(saved, 2)
         os.close(saved)

@@ -138,6 +138,31 @@ def train_reference(ref: Reference, root: Path = ROOT / "results", episodes: int
     return seconds
 
 
+def train_timed(config: Config, seeds: list[int], out: Path, progress: bool = True) -> float:
+    """Train (or resume) ``seeds`` of ``config`` into ``out``, split over one process per core;
+    returns the wall time in seconds."""
+    from meta_rl.parallel import default_workers, train_local
+
+    start = time.perf_counter()
+    train_local(config, list(seeds), Path(out), default_workers(len(seeds)), progress=progress)
+    return round(time.perf_counter() - start, 1)
+
+
+def measured_train_seconds(previous: dict, seconds: dict[str, float], minimum: float = 10.0) -> dict:
+    """Training wall times to record: a rerun on finished runs trains nothing (a few seconds),
+    so the times a previous ``results.json`` measured are kept for those."""
+    old = previous.get("timing", {}).get("train_seconds", {})
+    return {**old, **{k: old[k] if v < minimum and k in old else v for k, v in seconds.items()}}
+
+
+def results_root(root: Path) -> Path:
+    """``root`` as a Path, refused with a one-line error if it exists and is not a directory."""
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise MetaRLError(f"{root} is not a directory")
+    return root
+
+
 def prune_intermediate(ref: Reference, root: Path = ROOT / "results") -> None:
     """Delete all but the final checkpoint of seeds outside ``ref.evolution_seeds``."""
     from meta_rl.checkpoint import list_checkpoints
@@ -387,17 +412,22 @@ def paper_references() -> dict[str, np.ndarray]:
 
 def write_trials(ref: Reference, seeds: list[SeedResult], root: Path = ROOT / "results") -> None:
     """``model_<seed>/test_trials.csv.gz``: the test trials, gzip-compressed (no timestamp)."""
+    for r in seeds:
+        write_trials_gz(run_dir(ref, r.seed, root), r.result)
+
+
+def write_trials_gz(directory: Path, result) -> None:
+    """``directory/test_trials.csv.gz``: a test result's trial CSV, gzip-compressed without a
+    timestamp (so rewriting the same trials gives the same bytes)."""
     from meta_rl.evaluate import write_trials_csv
 
-    for r in seeds:
-        directory = run_dir(ref, r.seed, root)
-        plain = directory / ".test_trials.csv"
-        write_trials_csv(plain, r.result.trials)
-        try:
-            with gzip.GzipFile(directory / "test_trials.csv.gz", "wb", mtime=0) as f:
-                f.write(plain.read_bytes())
-        finally:
-            plain.unlink()
+    plain = Path(directory) / ".test_trials.csv"
+    write_trials_csv(plain, result.trials, result.csv_columns)
+    try:
+        with gzip.GzipFile(Path(directory) / "test_trials.csv.gz", "wb", mtime=0) as f:
+            f.write(plain.read_bytes())
+    finally:
+        plain.unlink()
 
 
 def reproduce(name: str, root: Path = ROOT / "results", progress: bool = True,

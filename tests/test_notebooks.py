@@ -18,6 +18,7 @@ from meta_rl.reproduce import REFERENCES
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(ROOT.glob("*.ipynb"))
 VARIANTS = ("arxiv.ipynb", "biorxiv-first-try.ipynb", "biorxiv-final.ipynb")
+OTHERS = {"bandits.ipynb": "results/bandits/results.json", "harlow.ipynb": "results/harlow/results.json"}
 
 
 def execute(nb, timeout: int = 240):
@@ -41,7 +42,7 @@ def outputs(nb, kind: str):
 
 
 def test_all_notebooks_are_here():
-    assert {p.name for p in NOTEBOOKS} == {"two-step-task.ipynb", *VARIANTS}
+    assert {p.name for p in NOTEBOOKS} == {"two-step-task.ipynb", *VARIANTS, *OTHERS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -68,6 +69,9 @@ def test_notebook_is_stored_executed(path):
         assert f"{ref.test_episodes} test episodes per seed" in text  # stored in full mode
         assert re.search(r"same numbers as \S+results\.json: yes", text)
         assert any("image/gif" in o.get("data", {}) for o in outputs(nb, "display_data"))
+    if path.name in OTHERS:  # stored in full mode, agreeing with the committed numbers
+        text = "".join(o.get("text", "") for o in outputs(nb, "stream"))
+        assert f"same numbers as {OTHERS[path.name]}: yes" in text
 
 
 def test_retrain_path_runs():

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -30,6 +30,8 @@ N_UNIFORMS = 3  # per agent step: swap, transition, reward
 @dataclass(frozen=True)
 class TwoStepParams:
     """Task parameters; defaults are biorxiv-final (Wang et al. 2018, Simulation 4)."""
+
+    kind: ClassVar[str] = "two-step"
 
     common_prob: float = 0.8
     """Probability of the common transition (a1->S2, a2->S3). arXiv 2016: 0.75."""
@@ -170,22 +172,25 @@ class BatchedTwoStep:
     """The two-step task on ``[seeds, batch]`` tensors for the compiled trainer.
 
     ``step`` returns a per-step record (action, state, common, reward, rich) from which
-    ``records_to_trials`` rebuilds one row per trial.
+    ``records_to_trials`` rebuilds one row per trial. ``held_out`` is accepted for a common
+    interface with the other tasks; the two-step task has nothing to hold out.
     """
 
-    obs_dim = N_STATES
+    obs_shape = (N_STATES,)
     n_actions = N_ACTIONS
     n_uniforms = N_UNIFORMS
+    n_init = 1  # which second-stage state starts rich
 
-    def __init__(self, params: TwoStepParams):
+    def __init__(self, params: TwoStepParams, held_out: bool = False):
         params.validate()
         self.params = params
         self.n_steps = params.n_steps
+        self.n_trials = params.n_trials
 
-    def initial_state(self, u0):
+    def initial_state(self, u_init):
         import tensorflow as tf
 
-        rich = tf.cast(initial_rich(u0, tf.where), tf.int32)
+        rich = tf.cast(initial_rich(u_init[..., 0], tf.where), tf.int32)
         zeros = tf.zeros_like(rich)
         return {"rich": rich, "state": zeros, "common": tf.zeros_like(rich, tf.bool),
                 "obs": zeros}
