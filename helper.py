@@ -414,10 +414,11 @@ def plot_harlow_accuracy(summary: dict, path: str | Path | None = None):
     ax.axhline(PAPER_HARLOW_TRIAL_2, color="black", linestyle="--", linewidth=1,
                label="paper, trial 2 (Fig. 6c)")
     ax.set_xticks(trials, [f"trial {t}" for t in trials])
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.3)  # room for the legend above the bars
+    ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_ylabel("fraction correct")
     ax.set_title("Harlow task: held-out objects, frozen weights", fontsize=10)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left", ncol=3)
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     return _finish(fig, True, path)
@@ -435,7 +436,7 @@ def plot_harlow_over_training(summary: dict, path: str | Path | None = None):
         for e, row, color in zip(episodes, accuracy, shades):
             ax.plot(np.arange(1, 7), row, marker="o", markersize=3, color=color, label=f"{e:,}")
         ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-        ax.set_ylim(0.3, 1.03)
+        ax.set_ylim(0.0, 1.03)
         ax.set_xlabel("trial")
         ax.set_title(f"{name.removeprefix('harlow-')}, seed {over['seed']}", fontsize=10)
         ax.grid(alpha=0.3)

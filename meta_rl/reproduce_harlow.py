@@ -53,7 +53,8 @@ def harlow_config(name: str, episodes: int | None = None) -> Config:
     config = get_config(name)
     episodes = episodes or config.episodes
     batch = config.batch_episodes
-    keep = max(batch, episodes // QUANTILES // batch * batch)
+    quantiles = QUANTILES // 2 if name == "harlow-psychlab" else QUANTILES  # its checkpoints: 0.9 MB
+    keep = max(batch, episodes // quantiles // batch * batch)
     log = max(batch, episodes // 320 // batch * batch)
     return dataclasses.replace(config, episodes=episodes, keep_every=keep, checkpoint_every=keep,
                                keep_checkpoints=1, log_every=log)
