@@ -16,16 +16,9 @@ def make_task(config: Config, held_out: bool = False):
 
 
 def encoder_kind(task) -> str | None:
-    """The encoder in front of the LSTM (``meta_rl.encoder``): "conv" for tasks that show
-    images ``[H, W, C]`` ("objects" when they are the Harlow pixels level's two objects side
-    by side), "embedding" for the Harlow task's symbolic object ids, None for
-    tasks whose observation goes to the LSTM as it is."""
-    params = getattr(task, "params", None)
-    if len(task.obs_shape) == 3:
-        return "objects" if params is not None and getattr(params, "level", "") == "pixels" else "conv"
-    if params is not None and params.kind == "harlow":
-        return "embedding"
-    return None
+    """The encoder in front of the LSTM (``meta_rl.encoder``) that the task asks for:
+    "conv", "objects", "embedding", or None when the observation goes to the LSTM as it is."""
+    return task.encoder
 
 
 def _lstm_input_width(task) -> int:

@@ -120,6 +120,7 @@ class BatchedBandit:
     n_actions = N_ARMS
     n_uniforms = 1  # the reward draw
     n_init = 2  # the arms' probabilities
+    encoder = None  # the observation goes to the LSTM as it is
 
     def __init__(self, params: BanditParams, held_out: bool = False):
         params.validate()

@@ -419,6 +419,9 @@ class BatchedHarlow:
         else:
             self.obs_shape = (p.view_height, p.view_width, 3)
         self.obs_dim = int(np.prod(self.obs_shape))
+        # the agent's encoder for these observations (meta_rl/encoder.py): one table or conv
+        # net for both object positions; the psychlab view moves, so one conv net over it
+        self.encoder = {"symbolic": "embedding", "pixels": "objects", "psychlab": "conv"}[p.level]
 
     def initial_state(self, u_init: Any) -> dict:
         """The state of new episodes from uniforms ``u_init [..., n_init]``."""

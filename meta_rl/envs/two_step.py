@@ -180,6 +180,7 @@ class BatchedTwoStep:
     n_actions = N_ACTIONS
     n_uniforms = N_UNIFORMS
     n_init = 1  # which second-stage state starts rich
+    encoder = None  # the observation goes to the LSTM as it is
 
     def __init__(self, params: TwoStepParams, held_out: bool = False):
         params.validate()
