@@ -34,6 +34,9 @@ FEATURES = 64
 """Width of the feature vector the LSTM sees (both encoders)."""
 SLOTS = 2
 """Objects in a symbolic observation (left, right), each embedded in ``FEATURES // SLOTS``."""
+PER_SEED = ("conv", "objects")
+"""Encoders whose convolutions run one seed after another (``_conv``): seeds trained in one
+process share nothing, so they are better trained one per process."""
 
 
 def encoder_shapes(kind: str, obs_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:

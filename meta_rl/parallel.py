@@ -1,6 +1,7 @@
 """Many seeds at once: split over local processes (one per CPU core) or over a Ray cluster.
 
-Inside each process the seeds train as one batched computation (``meta_rl.train``); this
+Inside each process the seeds train as one batched computation (``meta_rl.train``), except
+with a conv encoder, whose seeds a process trains one at a time (``encoder.PER_SEED``); this
 module only decides which process trains which seeds.
 """
 
@@ -34,6 +35,15 @@ def default_workers(n_seeds: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_seeds))
 
 
+def _trains_seeds_one_by_one(config: Config) -> bool:
+    """Whether the config's seeds run one after another inside a process (a conv encoder,
+    ``encoder.PER_SEED``), so that a process should train one seed at a time."""
+    from meta_rl.encoder import PER_SEED
+    from meta_rl.model import encoder_kind, make_task
+
+    return encoder_kind(make_task(config)) in PER_SEED
+
+
 def _train_worker(config_json: str, seeds: list[int], out: str, position: int,
                   progress: bool) -> list[int]:
     """Entry point of a worker process (or a Ray task): train ``seeds`` in one batch."""
@@ -62,8 +72,11 @@ def train_local(config: Config, seeds: list[int], out: Path, workers: int,
     if len(groups) == 1:
         train(config, seeds, out, progress=progress)
         return
-    with ProcessPoolExecutor(len(groups), mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_train_worker, config.to_json(), group, str(out), i, progress)
+    if _trains_seeds_one_by_one(config):  # a queue of one-seed jobs for the processes
+        groups = [[seed] for seed in seeds]
+    with ProcessPoolExecutor(min(workers, len(groups)), mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(_train_worker, config.to_json(), group, str(out), i % workers,
+                               progress)
                    for i, group in enumerate(groups)]
         for group, future in zip(groups, futures):
             try:

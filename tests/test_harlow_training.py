@@ -132,7 +132,8 @@ def test_committed_results_reproduce():
         # trial 1 is a guess: within 4 binomial s.d. of 0.5
         assert abs(lv["accuracy_by_trial_mean"][0] - 0.5) < 4 * np.sqrt(0.25 / n)
         assert lv["left_rewarded"] == 0.5
-    assert summary["levels"]["harlow-symbolic"]["seeds_at_least_90"] >= 4
+    for name in ("harlow-symbolic", "harlow-pixels"):  # the bar: 4 of 5 seeds
+        assert summary["levels"][name]["seeds_at_least_90"] >= 4
     for name in ("harlow-symbolic", "harlow-pixels"):
         config, _, params = load_agent(run_dir(name, 0))
         result = run_test(config, params, 1000, summary["levels"][name]["test_episodes"])

@@ -11,7 +11,7 @@ import numpy as np
 from meta_rl.checkpoint import list_checkpoints, load_checkpoint
 from meta_rl.cli import main
 from meta_rl.config import get_config
-from meta_rl.parallel import split_seeds, train_local
+from meta_rl.parallel import _trains_seeds_one_by_one, split_seeds, train_local
 from meta_rl.sweep import SUMMARY_COLUMNS
 from meta_rl.train import train
 
@@ -28,6 +28,14 @@ def test_split_seeds():
     assert split_seeds(list(range(8)), 2) == [[0, 1, 2, 3], [4, 5, 6, 7]]
     assert split_seeds([1, 5, 9], 2) == [[1, 5], [9]]
     assert split_seeds([3], 4) == [[3]]
+
+
+def test_conv_encoders_train_one_seed_per_process():
+    # their convolutions loop over the seeds: batching seeds in a process gains nothing
+    assert _trains_seeds_one_by_one(get_config("harlow-pixels"))
+    assert _trains_seeds_one_by_one(get_config("harlow-psychlab"))
+    assert not _trains_seeds_one_by_one(get_config("harlow-symbolic"))
+    assert not _trains_seeds_one_by_one(CONFIG)
 
 
 def test_two_processes_give_the_batched_run(tmp_path):
