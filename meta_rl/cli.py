@@ -1,9 +1,12 @@
-"""Command line: ``python -m meta_rl {train,test} ...``."""
+"""Command line: ``meta-rl {train,test,sweep,reproduce} ...`` (also ``python -m meta_rl``).
+
+Looks the config, the run's task or the experiment up in ``meta_rl.tasks.registry`` and
+hands it to generic code; every bad input is one ``error:`` line and exit status 2.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -11,14 +14,16 @@ from meta_rl.errors import MetaRLError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m meta_rl", description=__doc__)
+    from meta_rl.tasks import registry
+
+    presets = ", ".join(registry.presets())
+    experiments = ", ".join(registry.experiments())
+    parser = argparse.ArgumentParser(prog="meta-rl", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train seeds of a config (resumes if interrupted)",
                            description="Any config field can be overridden, e.g. --lr 1e-3 "
-                           "--common-prob 0.7; see meta_rl/config.py.")
-    train.add_argument("config", help="a preset: arxiv, biorxiv-first-try, biorxiv-final, "
-                       "bandit-dependent-uniform, bandit-easy/medium/hard, bandit-independent, "
-                       "harlow-symbolic, harlow-pixels, harlow-psychlab")
+                           "--episodes 5000; see meta_rl/config.py and the task's parameters.")
+    train.add_argument("config", help=f"a preset: {presets}")
     train.add_argument("--seeds", default="0", help="e.g. 0-7 or 0,3,5 (default 0)")
     train.add_argument("--out", default="runs", help="output directory (default runs/)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -26,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep = sub.add_parser("sweep", help="train and test every combination of a grid",
                            description="Trains DIR/<setting>/model_<seed> for every combination, "
                            "tests each seed and writes DIR/summary.csv.")
-    sweep.add_argument("config")
+    sweep.add_argument("config", help=f"a preset: {presets}")
     sweep.add_argument("--grid", action="append", default=[], metavar="FIELD=V1,V2",
                        help="values of one config field (repeat for a product grid)")
     sweep.add_argument("--seeds", default="0-7")
@@ -42,11 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--seed", type=int, default=12345, help="test seed (default 12345)")
     test.add_argument("--trials-csv", help="write one row per trial to this CSV file")
     test.add_argument("--training-objects", action="store_true",
-                      help="Harlow: test on training objects instead of held-out ones")
+                      help="test on the training set's objects instead of the held-out ones "
+                      "(for tasks that hold objects out)")
     reproduce = sub.add_parser("reproduce", help="train, test and plot the reference results",
-                               description="Writes results/<variant>/ (see meta_rl/reproduce.py).")
-    reproduce.add_argument("variant", nargs="?", default="all",
-                           help="biorxiv-final, biorxiv-first-try, arxiv, bandits, harlow or all (default)")
+                               description="Writes results/<experiment>/ (see meta_rl/reproduce.py).")
+    reproduce.add_argument("experiment", nargs="?", default="all",
+                           help=f"{experiments} or all (default)")
     reproduce.add_argument("--results", default="results", help="results directory (default results/)")
     reproduce.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
@@ -61,13 +67,12 @@ def _add_parallel_options(parser: argparse.ArgumentParser) -> None:
 
 def _run_training(config, seeds: list[int], out: Path, args) -> None:
     """Train locally (batched seeds, split over processes) or on Ray."""
-    from meta_rl.parallel import default_workers, train_local, train_ray
+    from meta_rl.learn.parallel import default_workers, train_local, train_ray
 
     if args.workers is not None and args.workers < 1:
         raise MetaRLError(f"--workers must be at least 1, got {args.workers}")
     if out.exists() and not out.is_dir():
         raise MetaRLError(f"--out {out} is not a directory")
-    _import_tensorflow_quietly()
     if args.ray:
         train_ray(config, seeds, out, None if args.ray == "local" else args.ray)
     else:
@@ -93,8 +98,9 @@ def _overrides(extra: list[str]) -> dict[str, str]:
 
 
 def _train(args, extra: list[str]) -> None:
-    from meta_rl.config import get_config, override
+    from meta_rl.config import override
     from meta_rl.seeds import parse_seeds
+    from meta_rl.tasks.registry import get_config
 
     config = override(get_config(args.config), _overrides(extra))
     seeds = parse_seeds(args.seeds)
@@ -104,9 +110,10 @@ def _train(args, extra: list[str]) -> None:
 
 
 def _sweep(args, extra: list[str]) -> None:
-    from meta_rl.config import get_config, override
+    from meta_rl.config import override
+    from meta_rl.learn.sweep import format_table, grid_settings, parse_grid, test_setting, write_summary
     from meta_rl.seeds import parse_seeds
-    from meta_rl.sweep import format_table, grid_settings, parse_grid, test_setting, write_summary
+    from meta_rl.tasks.registry import family, get_config
 
     base = override(get_config(args.config), _overrides(extra))
     settings = grid_settings(base, parse_grid(args.grid))
@@ -117,8 +124,8 @@ def _sweep(args, extra: list[str]) -> None:
     for name, config in settings:
         print(f"setting {name}", file=sys.stderr)
         _run_training(config, seeds, out / name, args)
-    _import_tensorflow_quietly()
-    rows = [test_setting(name, out / name, seeds, args.test_episodes, args.test_seed).row()
+    task_family = family(base.task.kind)
+    rows = [test_setting(task_family, name, out / name, seeds, args.test_episodes, args.test_seed).row()
             for name, _ in settings]
     write_summary(out / "summary.csv", rows)
     print(format_table(rows))
@@ -127,6 +134,8 @@ def _sweep(args, extra: list[str]) -> None:
 
 def _test(args, extra: list[str]) -> None:
     from meta_rl.files import check_writable
+    from meta_rl.learn.evaluate import load_agent, run_test, write_trials_csv
+    from meta_rl.tasks.registry import family, task_classes
 
     if extra:
         raise MetaRLError(f"unexpected argument {extra[0]!r}")
@@ -136,11 +145,9 @@ def _test(args, extra: list[str]) -> None:
         raise MetaRLError(f"--seed must be in [0, 2^31), got {args.seed}")
     if args.trials_csv:
         check_writable(Path(args.trials_csv))
-    _import_tensorflow_quietly()
-    from meta_rl.evaluate import load_agent, run_test, write_trials_csv
-
-    config, episode, params = load_agent(Path(args.checkpoint))
-    result = run_test(config, params, args.seed, args.episodes, held_out=not args.training_objects)
+    config, episode, params = load_agent(Path(args.checkpoint), task_classes())
+    result = run_test(family(config.task.kind), config, params, args.seed, args.episodes,
+                      held_out=not args.training_objects)
     print(f"{config.name} checkpoint at episode {episode}: {args.episodes} test episodes, "
           f"seed {args.seed}, frozen weights, sampled actions")
     print(result.report())
@@ -150,50 +157,20 @@ def _test(args, extra: list[str]) -> None:
 
 
 def _reproduce(args, extra: list[str]) -> None:
-    from meta_rl.reproduce import describe, select
+    from meta_rl.reproduce import reproduce, results_root
+    from meta_rl.tasks.registry import select_experiments
 
     if extra:
         raise MetaRLError(f"unexpected argument {extra[0]!r}")
-    others = ("bandits", "harlow")  # meta_rl/reproduce_bandits.py, meta_rl/reproduce_harlow.py
-    if args.variant not in others:
-        select(args.variant)  # an unknown variant fails before TensorFlow is imported
-    _import_tensorflow_quietly()
-    from meta_rl import reproduce_bandits, reproduce_harlow
-    from meta_rl.reproduce import reproduce
-
-    if args.variant not in others:
-        for summary in reproduce(args.variant, Path(args.results), progress=not args.quiet):
-            print(describe(summary))  # (also logged to stderr as each variant finishes)
-    for name, module in zip(others, (reproduce_bandits, reproduce_harlow)):
-        if args.variant in (name, "all"):
-            summary = module.reproduce(Path(args.results), progress=not args.quiet)
-            print(module.describe(summary))
-
-
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with its C++ start-up banner (oneDNN, CUDA probing) silenced.
-
-    The banner is written straight to file descriptor 2 before any log level applies, so
-    stderr is pointed at /dev/null for the import only. Import errors still raise.
-    """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        import tensorflow
-
-        tensorflow.get_logger().setLevel("ERROR")  # no retracing notices between test configs
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+    chosen = select_experiments(args.experiment)
+    root = results_root(Path(args.results))
+    for task_family, experiment in chosen:
+        summary = reproduce(task_family, experiment, root, progress=not args.quiet)
+        print(experiment.describe(summary))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # inherited by worker processes
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     try:

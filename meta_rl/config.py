@@ -1,26 +1,42 @@
-"""Experiment configurations: one dataclass, one named preset per experiment.
+"""The run configuration: the agent, the optimiser and the schedule, plus the task's own
+parameters.
 
 Every field can be overridden from the command line (``--lr 1e-3``) and the whole config
-is saved as ``config.json`` next to every checkpoint.
+is saved as ``config.json`` next to every checkpoint. The task parameters are a frozen
+dataclass of a task family (``meta_rl/tasks/<family>/``) whose ``kind`` names the family in
+``config.json``; the named presets live with their families (``meta_rl.tasks.registry``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any, ClassVar, Protocol
 
-from meta_rl.envs import (
-    BANDIT_VARIANTS,
-    HARLOW_VARIANTS,
-    TWO_STEP_VARIANTS,
-    BanditParams,
-    HarlowParams,
-    TwoStepParams,
-    params_class,
-)
 from meta_rl.errors import MetaRLError
+
+
+class TaskParams(Protocol):
+    """A task family's parameters: a frozen dataclass whose fields are config fields too."""
+
+    kind: ClassVar[str]
+    """The family's name, saved in ``config.json`` (e.g. the registry's key)."""
+    n_trials: int
+    """Trials per episode."""
+
+    @property
+    def n_steps(self) -> int:
+        """Agent steps per episode."""
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming the first bad field."""
+
+    def make_task(self, held_out: bool = False) -> Any:
+        """The batched task these parameters define (``meta_rl.tasks.base.BatchedTask``);
+        ``held_out`` selects the test's held-out items where the task holds some out."""
 
 BOOKKEEPING = ("episodes", "checkpoint_every", "keep_checkpoints", "keep_every", "log_every", "chunk")
 """Config fields that do not change the weights a run learns (resumed runs are exact)."""
@@ -28,12 +44,13 @@ BOOKKEEPING = ("episodes", "checkpoint_every", "keep_checkpoints", "keep_every",
 
 @dataclass(frozen=True)
 class Config:
-    """A2C-LSTM on one task; defaults follow Wang et al. 2018 (Simulation 4, two-step task)."""
+    """A2C-LSTM on one task; the defaults are Wang et al. 2018's (Methods: 48 LSTM units,
+    RMSProp 7e-4, discount 0.9, beta_v = beta_e = 0.05, one episode per update)."""
 
-    name: str = "biorxiv-final"
+    name: str
     """Experiment name (the preset this config came from)."""
-    task: TwoStepParams | BanditParams | HarlowParams = field(default_factory=TwoStepParams)
-    """Task parameters: ``TwoStepParams``, ``BanditParams``... (``meta_rl/envs/``)."""
+    task: TaskParams
+    """Task parameters: a task family's frozen dataclass (``meta_rl/tasks/<family>/``)."""
     hidden: int = 48
     """LSTM units (Wang et al. 2018: 48)."""
     lr: float = 7e-4
@@ -97,14 +114,21 @@ class Config:
         return json.dumps(data, indent=2, sort_keys=True)
 
     @staticmethod
-    def from_json(text: str) -> Config:
-        """Parse ``to_json`` output; raises ``MetaRLError`` on unknown or missing fields."""
+    def from_json(text: str, task_classes: Mapping[str, type]) -> Config:
+        """Parse ``to_json`` output, its task with ``task_classes[kind]``; raises
+        ``MetaRLError`` on an unknown kind or unknown or missing fields."""
         try:
             data = json.loads(text)
             task = data.pop("task")
-            kind = task.pop("kind", TwoStepParams.kind)  # runs made before there were others
-            return Config(task=params_class(kind)(**task), **data)
+            kind = task.pop("kind")
         except (ValueError, TypeError, KeyError, AttributeError) as err:
+            raise MetaRLError(f"invalid config JSON: {err}") from None
+        if kind not in task_classes:
+            expected = " or ".join(map(repr, task_classes))
+            raise MetaRLError(f"config of task kind {kind!r}, expected {expected}")
+        try:
+            return Config(task=task_classes[kind](**task), **data)
+        except (ValueError, TypeError) as err:
             raise MetaRLError(f"invalid config JSON: {err}") from None
 
     def differences(self, other: Config, ignore: tuple[str, ...] = BOOKKEEPING) -> list[str]:
@@ -114,45 +138,6 @@ class Config:
         mine, theirs = flat_fields(self), flat_fields(other)
         return [f"{k}: {theirs[k]!r} -> {mine[k]!r}" for k in mine
                 if k not in ignore and mine[k] != theirs.get(k)]
-
-
-PRESETS: dict[str, Config] = {
-    name: Config(name=name, task=params,
-                 episodes={"arxiv": 40000, "biorxiv-first-try": 50000}.get(name, 20000))
-    for name, params in TWO_STEP_VARIANTS.items()
-}
-PRESETS.update({
-    # Wang et al. 2016, bandits: 48 LSTM units, input previous action and reward, 20k
-    # training episodes of 100 pulls.
-    # Discount 0.8 and learning rate 1e-3: with the two-step task's 0.9 and 7e-4 some seeds
-    # were still exploring too much after 20k episodes (measured: bandits section of README).
-    name: Config(name=name, task=params, episodes=20000, gamma=0.8, lr=1e-3)
-    for name, params in BANDIT_VARIANTS.items()
-})
-PRESETS.update({
-    # Harlow task (Wang et al. 2018, Simulation 5); the original reimplementation: LSTM 48,
-    # RMSProp 1e-3, discount 0.9, beta_v = beta_e = 0.05. The paper ran 32 workers: here
-    # 32 episodes are averaged per update.
-    # Episodes: the 5 pixels seeds (LSTM 256) left the side-statistics plateau after 240k
-    # to 720k episodes (measured); symbolic seeds took 250k-500k or longer; psychlab
-    # episodes are 120 frames, ~20 times the cost of the others'.
-    # Pixels: the paper's 256 LSTM units. With 48, two of five seeds stayed on a plateau
-    # (86 % and 84 % on trials 2-6 after 1,024,000 episodes); with 256 both reached
-    # 96 % and 94 % within 384,000, but another seed was still at the side statistics
-    # at 512,000 (measured: README, Harlow section).
-    name: Config(name=name, task=params, lr=1e-3, batch_episodes=32,
-                 hidden={"harlow-pixels": 256}.get(name, Config.hidden),
-                 episodes={"harlow-symbolic": 1024000, "harlow-pixels": 1024000}.get(name, 64000),
-                 checkpoint_every=32000, log_every=3200, chunk=100)
-    for name, params in HARLOW_VARIANTS.items()
-})
-
-
-def get_config(name: str) -> Config:
-    """The preset called ``name``; ``MetaRLError`` listing the choices otherwise."""
-    if name not in PRESETS:
-        raise MetaRLError(f"unknown config {name!r}; choose one of: {', '.join(PRESETS)}")
-    return PRESETS[name]
 
 
 def flat_fields(config: Config) -> dict[str, object]:
@@ -192,9 +177,10 @@ def _parse_bool(text: str) -> bool:
     raise ValueError(text)
 
 
-def load_config(run_dir: Path) -> Config:
-    """Read ``run_dir/config.json``."""
+def load_config(run_dir: Path, task_classes: Mapping[str, type]) -> Config:
+    """Read ``run_dir/config.json`` (its task one of ``task_classes``, by kind)."""
     path = Path(run_dir) / "config.json"
     if not path.is_file():
         raise MetaRLError(f"no config.json in {run_dir}: not a run directory")
-    return Config.from_json(path.read_text())
+    return Config.from_json(path.read_text(), task_classes)
+

@@ -1,22 +1,22 @@
-"""The agent a config trains: its task and the shapes and initial values of its weights."""
+"""The agent a config trains: the shapes and initial values of its weights, which depend on
+the task (its observations, actions and the encoder they need)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from meta_rl.agent import init_params, param_shapes
+from meta_rl.agent.encoders import FEATURES, encoder_shapes, init_encoder
+from meta_rl.agent.lstm import init_params, param_shapes
 from meta_rl.config import Config
-from meta_rl.encoder import FEATURES, encoder_shapes, init_encoder
-from meta_rl.envs import make_batched_task
 
 
 def make_task(config: Config, held_out: bool = False):
-    """The batched task a config trains on (``held_out``: the test's held-out objects)."""
-    return make_batched_task(config.task, held_out)
+    """The batched task a config trains on (``held_out``: the test's held-out items)."""
+    return config.task.make_task(held_out)
 
 
 def encoder_kind(task) -> str | None:
-    """The encoder in front of the LSTM (``meta_rl.encoder``) that the task asks for:
+    """The encoder in front of the LSTM (``meta_rl.agent.encoders``) that the task asks for:
     "conv", "objects", "embedding", or None when the observation goes to the LSTM as it is."""
     return task.encoder
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from meta_rl.envs.two_step import TwoStepParams, initial_rich, step_trial
+from meta_rl.tasks.two_step.env import TwoStepParams, initial_rich, step_trial
 
 BINS = ("common-rewarded", "common-unrewarded", "uncommon-rewarded", "uncommon-unrewarded")
 """Order of the four stay-probability bins (previous trial's transition and reward)."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from meta_rl.agent import UNROLL, agent_input, lstm_step, sample_action, sequence_heads
-from meta_rl.encoder import encode
-from meta_rl.model import encoder_kind
+from meta_rl.agent.encoders import encode
+from meta_rl.agent.lstm import UNROLL, agent_input, lstm_step, sample_action, sequence_heads
+from meta_rl.agent.network import encoder_kind
 
 STREAM_TRAIN = 1
 """Random stream of training episodes."""

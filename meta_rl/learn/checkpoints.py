@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from meta_rl.agent.network import weight_shapes
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write
-from meta_rl.model import weight_shapes
 
 CKPT_PATTERN = re.compile(r"^ckpt-(\d+)\.npz$")
 HISTORY_KEYS = ("reward", "policy_loss", "value_loss", "entropy")

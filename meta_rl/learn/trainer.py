@@ -16,9 +16,14 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from meta_rl.a2c import a2c_loss, discounted_returns
-from meta_rl.agent import lstm_backward, sequence_heads
-from meta_rl.checkpoint import (
+from meta_rl.agent.encoders import FEATURES, encoder_backward
+from meta_rl.agent.lstm import lstm_backward, sequence_heads
+from meta_rl.agent.network import encoder_kind, initial_weights, make_task
+from meta_rl.config import Config, load_config
+from meta_rl.errors import MetaRLError
+from meta_rl.files import atomic_write_text
+from meta_rl.learn.a2c import a2c_loss, discounted_returns
+from meta_rl.learn.checkpoints import (
     HISTORY_KEYS,
     list_checkpoints,
     load_checkpoint,
@@ -27,14 +32,9 @@ from meta_rl.checkpoint import (
     save_checkpoint,
     save_history,
 )
-from meta_rl.config import Config, load_config
-from meta_rl.encoder import FEATURES, encoder_backward
-from meta_rl.errors import MetaRLError
-from meta_rl.files import atomic_write_text
-from meta_rl.model import encoder_kind, initial_weights, make_task
-from meta_rl.optim import clip_per_seed, rmsprop_update
-from meta_rl.rollout import STREAM_TRAIN, episode_uniforms, rollout
-from meta_rl.tensorboard import TensorBoardWriter
+from meta_rl.learn.optim import clip_per_seed, rmsprop_update
+from meta_rl.learn.rollout import STREAM_TRAIN, episode_uniforms, rollout
+from meta_rl.learn.tensorboard import TensorBoardWriter
 
 N_METRICS = len(HISTORY_KEYS)
 
@@ -88,7 +88,7 @@ def make_train_fn(config: Config, jit: bool = True):
 
     # XLA on the CPU runs the convolutions' gradients inside these loops about 20 times
     # slower than TensorFlow's own kernels (measured: 557 vs 24 ms per update of 32
-    # Harlow-pixels episodes), so tasks with a conv encoder run as a plain graph.
+    # episodes of 12 x 26 pixel frames), so tasks with a conv encoder run as a plain graph.
     jit = jit and encoder_kind(task) not in ("conv", "objects")
     return tf.function(train_chunk, jit_compile=jit, autograph=False)
 
@@ -109,7 +109,11 @@ def open_run(out: Path, seed: int, config: Config) -> Run:
     """Validate ``out/model_<seed>`` for ``config`` and load where it stands (no writes)."""
     run_dir = Path(out) / f"model_{seed}"
     if (run_dir / "config.json").exists():
-        diffs = config.differences(load_config(run_dir))
+        try:
+            saved = load_config(run_dir, {config.task.kind: type(config.task)})
+        except MetaRLError as err:
+            raise MetaRLError(f"{run_dir} holds another run ({err}): use another --out") from None
+        diffs = config.differences(saved)
         if diffs:
             raise MetaRLError(f"{run_dir} holds a run with another config ({'; '.join(diffs)}): "
                               "use another --out")

@@ -11,14 +11,14 @@ what model-free and model-based behaviour look like on the two-step task:
   transition matrix: ``Q(a) = sum_s P(s | a) V(s)``. A reward after an uncommon transition
   raises the value of the *other* action: the reward x transition interaction.
 
-The Bayes-optimal observer lives in ``meta_rl.analysis.bayes_observer``; ``play_bayes``
+The Bayes-optimal observer lives in ``analysis.bayes_observer``; ``play_bayes``
 plays it on the same task randomness as ``play``.
 
 Everything is plain numpy. Agents play many episodes side by side (one row of values per
 episode) and choose with a softmax of inverse temperature ``beta``. ``play`` runs the task
-dynamics directly (``meta_rl.envs.two_step.step_trial``, vectorised over episodes);
+dynamics directly (``env.step_trial``, vectorised over episodes);
 ``play_env`` plays the gymnasium environment one step at a time. Both return per-trial
-arrays ``[episodes, trials]`` in the format of ``meta_rl.analysis``: ``action``, ``state``,
+arrays ``[episodes, trials]`` in the format of ``analysis``: ``action``, ``state``,
 ``common``, ``reward`` and ``rich_state``.
 """
 
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from meta_rl import analysis
-from meta_rl.envs.two_step import N_UNIFORMS, TwoStepEnv, TwoStepParams, initial_rich, step_trial
+from meta_rl.tasks.two_step import analysis
+from meta_rl.tasks.two_step.env import N_UNIFORMS, TwoStepEnv, TwoStepParams, initial_rich, step_trial
 
 TRIAL_KEYS = ("action", "state", "common", "reward", "rich_state")
 SEPARATED_SE = 100.0
@@ -158,7 +158,7 @@ def play(agent, params: TwoStepParams, episodes: int, seed: int) -> dict[str, np
 
 
 def play_bayes(params: TwoStepParams, episodes: int, seed: int) -> dict[str, np.ndarray]:
-    """The Bayes-optimal observer (``meta_rl.analysis.bayes_observer``) on the randomness of
+    """The Bayes-optimal observer (``analysis.bayes_observer``) on the randomness of
     ``play(..., seed)``."""
     u_trials, u_init = task_uniforms(params, episodes, seed)
     return analysis.bayes_observer(u_trials, u_init, params)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from meta_rl.tasks.harlow.env import records_to_trials
+
 CSV_COLUMNS = ("episode", "trial", "left_object", "right_object", "rewarded_object", "choice", "reward")
 OPTIMAL_REWARD = 25.0
 """Expected choice reward per episode of a perfect learner: trial 1 is worth 0 on average,
@@ -59,6 +61,11 @@ class HarlowResult:
         """Mean choice reward per episode (fixation rewards excluded; optimal 25)."""
         return float(self.trials["reward"].sum(axis=1).mean())
 
+    def metrics(self) -> dict[str, float]:
+        """Accuracy on trials 1 and 2-6, and the choice reward per episode."""
+        return {"trial_1": float(self.accuracy[0]), "trials_2_6": self.accuracy_after_first,
+                "reward": self.reward}
+
     def report(self) -> str:
         """The text the ``test`` command prints."""
         n = self.trials["choice"].shape[0]
@@ -76,9 +83,8 @@ class HarlowResult:
         return "\n".join(lines)
 
 
-def harlow_result(config, played, seed: int, held_out: bool = True) -> HarlowResult:
-    """The Harlow test result of the played test episodes (``evaluate.TestEpisodes``)."""
-    from meta_rl.envs.harlow import records_to_trials
-
+def test_result(config, played, seed: int, held_out: bool = True) -> HarlowResult:
+    """The Harlow test result of the played test episodes
+    (``meta_rl.learn.evaluate.TestEpisodes``)."""
     trials = records_to_trials(played.records, config.task)
     return HarlowResult({k: np.asarray(trials[k]).astype(int) for k in CSV_COLUMNS[2:]}, held_out)

@@ -57,6 +57,10 @@ class BanditParams:
         if self.n_trials < 1:
             raise ValueError(f"n_trials must be at least 1, got {self.n_trials}")
 
+    def make_task(self, held_out: bool = False) -> BatchedBandit:
+        """The batched task for the compiled trainer (nothing is held out)."""
+        return BatchedBandit(self, held_out)
+
 
 def arm_probs(params: BanditParams, u0, u1, where=np.where):
     """The two arms' reward probabilities from two uniforms (numpy or TensorFlow).

@@ -62,6 +62,10 @@ class TwoStepParams:
         if self.steps_per_trial not in (1, 2):
             raise ValueError(f"steps_per_trial must be 1 or 2, got {self.steps_per_trial}")
 
+    def make_task(self, held_out: bool = False) -> BatchedTwoStep:
+        """The batched task for the compiled trainer (nothing is held out)."""
+        return BatchedTwoStep(self, held_out)
+
 
 ARXIV = TwoStepParams(common_prob=0.75, swap_prob=0.0, n_trials=10, steps_per_trial=2)
 """Wang et al. 2016 (arXiv): 0.75 common, rich state drawn once per episode, 10 trials."""

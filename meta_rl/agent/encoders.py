@@ -1,22 +1,22 @@
-"""Encoders in front of the LSTM, for the Harlow task's objects.
+"""Encoders in front of the LSTM, for tasks whose observations are images or object ids
+(a task names the one it needs in its ``encoder`` attribute).
 
 ``conv``: Wang et al. 2018 (Simulation 5) put a convolutional network in front of the LSTM
-for frames of 84x84. The frames here are small (the objects are a dozen pixels wide), so
-two 3x3 convolutions and one dense layer are enough:
+for frames of 84x84. The frames here are small (objects a dozen pixels wide), so two 3x3
+convolutions and one dense layer are enough:
 
     image [H, W, 3] -> conv 3x3, 16, ReLU -> conv 3x3 stride 2, 16, ReLU -> dense, ReLU -> features
 
-``objects``: the pixels level's frame shows two square objects at its two ends; the same
-conv net (as above, with a dense layer of ``FEATURES // 2``) encodes each of them, and the
-LSTM sees both feature vectors side by side: an object looks the same to it on either side.
+``objects``: a frame that shows two square objects at its two ends; the same conv net (as
+above, with a dense layer of ``FEATURES // 2``) encodes each of them, and the LSTM sees both
+feature vectors side by side: an object looks the same to it on either side.
 
-``embedding``: the symbolic level's observation is two one-hot object ids (left, right).
-One embedding table serves both positions, as the convolution's kernels serve every
-position of an image: an object then looks the same to the LSTM wherever it stands, and
-the network can learn one way of comparing objects instead of one per object. Fed the
-one-hot ids directly (the original reimplementation), the LSTM must learn separately for
-each of the 42 objects that its left and right ids are the same object; it plateaus at
-about 80 % correct on trials 2-6 (measured here), the original at 40 % of the optimal reward.
+``embedding``: an observation of two one-hot object ids (left, right). One embedding table
+serves both positions, as the convolution's kernels serve every position of an image: an
+object then looks the same to the LSTM wherever it stands, and the network can learn one way
+of comparing objects instead of one per object. Fed the one-hot ids directly, the LSTM must
+learn separately for each object that its left and right ids are the same object (measured:
+it plateaus at about 80 % correct after the first trial).
 
 Weights carry the leading seed axis like the rest of the agent; each seed's convolutions run
 on its own images. The encoder is applied once per step while acting, and once more on the
@@ -33,7 +33,7 @@ CHANNELS = 16
 FEATURES = 64
 """Width of the feature vector the LSTM sees (both encoders)."""
 SLOTS = 2
-"""Objects in a symbolic observation (left, right), each embedded in ``FEATURES // SLOTS``."""
+"""Objects in an id observation (left, right), each embedded in ``FEATURES // SLOTS``."""
 PER_SEED = ("conv", "objects")
 """Encoders whose convolutions run one seed after another (``_conv``): seeds trained in one
 process share nothing, so they are better trained one per process."""

@@ -12,7 +12,7 @@ Levels (``HarlowParams.level``):
   generalise to an unseen id, so the held-out set is a set of *pairs*: pair (i, j) is held
   out when (i + j) % 6 == 0 (140 of the 861 pairs; every object is in both sets).
 * ``pixels``: one agent step per trial, observation = the two objects' images side by
-  side, every episode two objects never seen before (``harlow_objects``).
+  side, every episode two objects never seen before (``objects.py``).
 * ``psychlab``: the Psychlab dynamics at low resolution: fixation cross, gaze moved by
   look-left / look-right / no-op, images selected by holding the gaze on them.
 
@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
-from meta_rl.envs.harlow_objects import (
+from meta_rl.tasks.harlow.objects import (
     NUMPY,
     PROCEDURAL_SPLIT,
     image_dir_split,
@@ -172,6 +172,10 @@ class HarlowParams:
                                  f"(>= 8 files), has {n} files")
         if self.level == "psychlab":
             self._validate_psychlab()
+
+    def make_task(self, held_out: bool = False) -> BatchedHarlow:
+        """The batched task for the compiled trainer; ``held_out``: the test's held-out objects."""
+        return BatchedHarlow(self, held_out)
 
     def _validate_psychlab(self) -> None:
         for name, low in (("screen_width", 3), ("screen_height", 3), ("view_width", 1),
@@ -419,7 +423,7 @@ class BatchedHarlow:
         else:
             self.obs_shape = (p.view_height, p.view_width, 3)
         self.obs_dim = int(np.prod(self.obs_shape))
-        # the agent's encoder for these observations (meta_rl/encoder.py): one table or conv
+        # the agent's encoder for these observations (meta_rl/agent/encoders.py): one table or conv
         # net for both object positions; the psychlab view moves, so one conv net over it
         self.encoder = {"symbolic": "embedding", "pixels": "objects", "psychlab": "conv"}[p.level]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from meta_rl.bandit_baselines import cumulative_regret, play, regret
+from meta_rl.tasks.bandit.players import cumulative_regret, play, regret
 
 CSV_COLUMNS = ("episode", "trial", "action", "reward", "p0", "p1")
 BASELINES = ("thompson", "gittins", "ucb1", "epsilon-greedy", "random")
@@ -39,6 +39,11 @@ class BanditResult:
         totals = regret(self.p, actions).sum(axis=1)
         return float(totals.mean()), float(totals.std(ddof=1) / np.sqrt(len(totals)))
 
+    def metrics(self) -> dict[str, float]:
+        """Final cumulative regret of the agent, and relative to Thompson sampling's."""
+        regret = self.final_regret()[0]
+        return {"regret": regret, "regret_over_thompson": regret / self.final_regret("thompson")[0]}
+
     def report(self) -> str:
         """The text the ``test`` command prints: final cumulative regret of every player."""
         n_episodes, n_trials = self.trials["action"].shape
@@ -57,9 +62,10 @@ class BanditResult:
         return float(np.mean(actions == np.argmax(self.p, axis=1)[:, None]))
 
 
-def bandit_result(config, played, seed: int, baselines: tuple[str, ...] = BASELINES) -> BanditResult:
-    """The agent's test episodes (``evaluate.TestEpisodes``) and the baselines on the same
-    arms and reward uniforms; the baselines' own randomness comes from ``seed``."""
+def test_result(config, played, seed: int, held_out: bool = True,
+                baselines: tuple[str, ...] = BASELINES) -> BanditResult:
+    """The agent's test episodes (``meta_rl.learn.evaluate.TestEpisodes``) and the baselines
+    on the same arms and reward uniforms; the baselines' own randomness comes from ``seed``."""
     trials = {k: np.asarray(played.records[k]) for k in ("action", "reward", "p0", "p1")}
     trials["action"] = trials["action"].astype(int)
     trials["reward"] = trials["reward"].astype(int)

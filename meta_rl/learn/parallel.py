@@ -1,8 +1,9 @@
 """Many seeds at once: split over local processes (one per CPU core) or over a Ray cluster.
 
-Inside each process the seeds train as one batched computation (``meta_rl.train``), except
-with a conv encoder, whose seeds a process trains one at a time (``encoder.PER_SEED``); this
-module only decides which process trains which seeds.
+Inside each process the seeds train as one batched computation (``meta_rl.learn.trainer``),
+except with a conv encoder, whose seeds a process trains one at a time
+(``meta_rl.agent.encoders.PER_SEED``); this module only decides which process trains which
+seeds.
 """
 
 from __future__ import annotations
@@ -35,36 +36,32 @@ def default_workers(n_seeds: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_seeds))
 
 
-def _trains_seeds_one_by_one(config: Config) -> bool:
+def trains_seeds_one_by_one(config: Config) -> bool:
     """Whether the config's seeds run one after another inside a process (a conv encoder,
-    ``encoder.PER_SEED``), so that a process should train one seed at a time."""
-    from meta_rl.encoder import PER_SEED
-    from meta_rl.model import encoder_kind, make_task
+    ``meta_rl.agent.encoders.PER_SEED``), so that a process should train one seed at a time."""
+    from meta_rl.agent.encoders import PER_SEED
+    from meta_rl.agent.network import encoder_kind, make_task
 
     return encoder_kind(make_task(config)) in PER_SEED
 
 
-def _train_worker(config_json: str, seeds: list[int], out: str, position: int,
+def _train_worker(config: Config, seeds: list[int], out: str, position: int,
                   progress: bool) -> list[int]:
-    """Entry point of a worker process (or a Ray task): train ``seeds`` in one batch."""
-    from meta_rl.cli import _import_tensorflow_quietly
+    """Entry point of a worker process (or a Ray task): train ``seeds`` in one batch.
+    ``config`` arrives pickled: its task parameters' class comes along by reference."""
+    from meta_rl.runtime import single_thread_per_process
 
-    _import_tensorflow_quietly()
-    import tensorflow as tf
+    single_thread_per_process()
+    from meta_rl.learn.trainer import train
 
-    # Each process has its own core: extra threads would only compete for it.
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    from meta_rl.train import train
-
-    train(Config.from_json(config_json), seeds, Path(out), progress=progress, position=position)
+    train(config, seeds, Path(out), progress=progress, position=position)
     return seeds
 
 
 def train_local(config: Config, seeds: list[int], out: Path, workers: int,
                 progress: bool = True) -> None:
     """Train ``seeds`` split over ``workers`` local processes (in-process when 1)."""
-    from meta_rl.train import open_run, train
+    from meta_rl.learn.trainer import open_run, train
 
     for seed in seeds:  # every check before any process starts or anything is written
         open_run(out, seed, config)
@@ -72,10 +69,10 @@ def train_local(config: Config, seeds: list[int], out: Path, workers: int,
     if len(groups) == 1:
         train(config, seeds, out, progress=progress)
         return
-    if _trains_seeds_one_by_one(config):  # a queue of one-seed jobs for the processes
+    if trains_seeds_one_by_one(config):  # a queue of one-seed jobs for the processes
         groups = [[seed] for seed in seeds]
     with ProcessPoolExecutor(min(workers, len(groups)), mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_train_worker, config.to_json(), group, str(out), i % workers,
+        futures = [pool.submit(_train_worker, config, group, str(out), i % workers,
                                progress)
                    for i, group in enumerate(groups)]
         for group, future in zip(groups, futures):
@@ -98,7 +95,7 @@ def train_ray(config: Config, seeds: list[int], out: Path, address: str | None,
     """
     import ray
 
-    from meta_rl.train import open_run
+    from meta_rl.learn.trainer import open_run
 
     pending = [s for s in seeds if open_run(out, s, config).episode < config.episodes]
     for seed in sorted(set(seeds) - set(pending)):
@@ -107,14 +104,13 @@ def train_ray(config: Config, seeds: list[int], out: Path, address: str | None,
         return
     try:
         ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False, ignore_reinit_error=True,
-                 runtime_env={"env_vars": {"PYTHONPATH": str(Path(__file__).parent.parent)}})
+                 configure_logging=False, ignore_reinit_error=True)
     except Exception as err:
         raise MetaRLError(f"cannot connect to Ray at {address or 'a new local instance'}: {err}") \
             from None
     task = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=True)(_train_worker)
     groups = split_seeds(pending, -(-len(pending) // seeds_per_task))
-    refs = {task.remote(config.to_json(), g, str(Path(out).resolve()), i, False): g
+    refs = {task.remote(config, g, str(Path(out).resolve()), i, False): g
             for i, g in enumerate(groups)}
     _wait_with_progress(ray, refs, config, pending, out, log)
 
@@ -123,7 +119,7 @@ def _wait_with_progress(ray, refs: dict, config: Config, seeds: list[int], out: 
     """Show progress read from the checkpoints on disk until every task has finished."""
     from tqdm.auto import tqdm
 
-    from meta_rl.checkpoint import list_checkpoints
+    from meta_rl.learn.checkpoints import list_checkpoints
 
     def done_episodes() -> int:
         return sum(min(config.episodes, (list_checkpoints(Path(out) / f"model_{s}") or [(0,)])[-1][0])

@@ -1,8 +1,8 @@
 """Testing a trained agent: frozen weights, sampled actions, one row per trial.
 
-``play_test`` plays test episodes of any task; ``run_test`` turns them into the task's
-result (``TestResult`` for the two-step task, ``BanditResult``...), which knows its CSV
-columns and its report.
+``play_test`` plays test episodes of any task; ``run_test`` hands them to the task family,
+whose ``test_result`` reads them into its own result (``meta_rl.tasks.base.TestResult``):
+its trials, CSV columns, report and headline metrics.
 """
 
 from __future__ import annotations
@@ -11,67 +11,42 @@ import csv
 import functools
 import gzip
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
-from meta_rl import analysis
-from meta_rl.checkpoint import list_checkpoints, load_checkpoint
+from meta_rl.agent.network import make_task
 from meta_rl.config import Config, load_config
-from meta_rl.envs.two_step import records_to_trials, trial_uniforms
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text
-from meta_rl.model import make_task
-from meta_rl.rollout import STREAM_TEST, episode_uniforms, rollout
+from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
+from meta_rl.learn.rollout import STREAM_TEST, episode_uniforms, rollout
 
 TEST_BLOCK = 100
 """Test episodes are played in blocks of this many: episode e depends on (seed, e) only."""
-CSV_COLUMNS = ("episode", "trial", "action", "state", "common", "reward", "rich_state")
 
 
-@dataclass
-class TestResult:
-    """Per-trial arrays ``[episodes, trials]`` of the agent and of the reference players."""
-
-    trials: dict[str, np.ndarray]
-    bayes: dict[str, np.ndarray]
-    random: dict[str, np.ndarray]
-    csv_columns = CSV_COLUMNS
-
-    @property
-    def stay(self) -> np.ndarray:
-        t = self.trials
-        return analysis.stay_probabilities(t["action"], t["common"], t["reward"])
-
-    @property
-    def regression(self) -> analysis.Regression:
-        t = self.trials
-        return analysis.stay_regression(t["action"], t["common"], t["reward"])
-
-    def report(self) -> str:
-        """The text the ``test`` command prints."""
-        return report(self)
-
-
-def resolve_checkpoint(path: Path) -> tuple[Config, Path]:
-    """A run directory (its newest checkpoint) or a checkpoint file -> (config, file)."""
+def resolve_checkpoint(path: Path, task_classes: Mapping[str, type]) -> tuple[Config, Path]:
+    """A run directory (its newest checkpoint) or a checkpoint file -> (config, file); the
+    config's task is read with ``task_classes`` (kind -> parameters class)."""
     path = Path(path)
     if path.is_dir():
-        config = load_config(path)
+        config = load_config(path, task_classes)
         ckpts = list_checkpoints(path)
         if not ckpts:
             raise MetaRLError(f"no checkpoint in {path}")
         return config, ckpts[-1][1]
     if not path.exists():
         raise MetaRLError(f"checkpoint not found: {path}")
-    return load_config(path.parent), path
+    return load_config(path.parent, task_classes), path
 
 
-def load_agent(path: Path) -> tuple[Config, int, dict]:
+def load_agent(path: Path, task_classes: Mapping[str, type]) -> tuple[Config, int, dict]:
     """Config, episode and weights (numpy, one seed) of a checkpoint or run directory."""
-    config, ckpt = resolve_checkpoint(path)
+    config, ckpt = resolve_checkpoint(path, task_classes)
     episode, params, _ = load_checkpoint(ckpt, config)
     return config, episode, params
 
@@ -104,7 +79,7 @@ def _make_test_fn(config: Config, held_out: bool):
 def play_test(config: Config, params: dict, seed: int, episodes: int,
               held_out: bool = True) -> TestEpisodes:
     """Play ``episodes`` test episodes with frozen ``params`` from test stream ``seed``
-    (on held-out objects unless ``held_out`` is False, for tasks that have objects)."""
+    (on the task's held-out items unless ``held_out`` is False, where it holds some out)."""
     if episodes <= 0:
         raise MetaRLError(f"episodes must be positive, got {episodes}")
     play = _make_test_fn(config, held_out)
@@ -121,32 +96,13 @@ def play_test(config: Config, params: dict, seed: int, episodes: int,
                         np.concatenate(u_steps)[:episodes], np.concatenate(u_init)[:episodes])
 
 
-def two_step_result(config: Config, played: TestEpisodes, seed: int) -> TestResult:
-    """The two-step test result: the agent's trials and the reference players' on the same
-    task randomness."""
-    trials = records_to_trials(played.records, config.task.steps_per_trial)
-    trials = {k: v.astype(int) for k, v in trials.items()}
-    u_trials = trial_uniforms(played.u_steps, config.task.steps_per_trial)
-    u_init = played.u_init[:, 0]
-    return TestResult(trials, analysis.bayes_observer(u_trials, u_init, config.task),
-                      analysis.random_agent(u_trials, u_init, config.task, seed))
+def run_test(family, config: Config, params: dict, seed: int, episodes: int, held_out: bool = True):
+    """Test ``params`` on ``episodes`` episodes from test stream ``seed``: the family's result
+    (``meta_rl.tasks.base.TestResult``: ``.trials``, ``.csv_columns``, ``.report()``...)."""
+    return family.test_result(config, play_test(config, params, seed, episodes, held_out), seed, held_out)
 
 
-def run_test(config: Config, params: dict, seed: int, episodes: int, held_out: bool = True):
-    """Test ``params`` on ``episodes`` episodes from test stream ``seed``: the task's result
-    (``TestResult``, ``BanditResult``...), with ``.trials``, ``.csv_columns`` and ``.report()``."""
-    from meta_rl.bandit_analysis import bandit_result
-    from meta_rl.harlow_analysis import harlow_result
-
-    played = play_test(config, params, seed, episodes, held_out)
-    if config.task.kind == "harlow":
-        return harlow_result(config, played, seed, held_out)
-    builders = {"two-step": two_step_result, "bandit": bandit_result}
-    return builders[config.task.kind](config, played, seed)
-
-
-def write_trials_csv(path: Path, trials: dict[str, np.ndarray],
-                     columns: tuple[str, ...] = CSV_COLUMNS) -> None:
+def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[str, ...]) -> None:
     """One row per trial: ``episode,trial`` then ``columns[2:]`` (integers, or floats as
     written by ``%.6g``)."""
     n_episodes, n_trials = trials[columns[2]].shape
@@ -176,19 +132,3 @@ def read_trials_csv(path: Path) -> dict[str, np.ndarray]:
         col = data[:, i].reshape(n_episodes, n_trials)
         out[k] = col.astype(int) if np.all(col == np.round(col)) else col
     return out
-
-
-def report(result: TestResult) -> str:
-    """The two-step ``test`` report."""
-    stay, reg = result.stay, result.regression
-    agent, rand, bayes = (analysis.reward_per_100(r["reward"])
-                          for r in (result.trials, result.random, result.bayes))
-    lines = [
-        f"reward per 100 trials: agent {agent:.1f} | random agent {rand:.1f} | "
-        f"Bayes-optimal observer {bayes:.1f}",
-        "stay probabilities (previous trial):",
-    ]
-    lines += [f"  {name:<20} {p:.3f}" for name, p in zip(analysis.BINS, stay)]
-    lines += ["logistic regression of stay (Daw et al. 2011):", reg.table(),
-              f"model-based signature: {'yes' if analysis.is_model_based(stay, reg) else 'no'}"]
-    return "\n".join(lines)

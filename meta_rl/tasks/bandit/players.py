@@ -4,7 +4,7 @@ Wang et al. (2016, "Learning to reinforcement learn", Fig. 2) compare the cumula
 of their LSTM agent with Thompson sampling, UCB1 and Gittins indices. ``play`` runs one of
 these algorithms on given arm probabilities ``p [episodes, 2]`` and given reward uniforms
 ``u_reward [episodes, trials]``: the reward of trial ``t`` is ``u_reward[e, t] < p[e, action]``,
-the rule of ``meta_rl.envs.bandit``. Feeding the uniforms the agent's environment used makes
+the rule of ``env.py``. Feeding the uniforms the agent's environment used makes
 every player face the same luck, so trial-by-trial differences come from the choices alone.
 
 Players (all vectorised over episodes; the only Python loop is over trials):

@@ -14,8 +14,9 @@ from meta_rl.config import Config, override
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text
 
-SUMMARY_COLUMNS = ("setting", "seeds", "reward_mean", "reward_sd", "interaction_mean",
-                   "interaction_sd", "model_based")
+FIRST_COLUMNS = ("setting", "seeds")
+"""Then ``<metric>_mean`` and ``<metric>_sd`` for every headline metric of the family's test
+result (``TestResult.metrics``)."""
 
 
 def parse_grid(items: list[str]) -> dict[str, list[str]]:
@@ -44,50 +45,46 @@ def grid_settings(base: Config, grid: dict[str, list[str]]) -> list[tuple[str, C
 
 @dataclass
 class SettingSummary:
-    """Test results of one setting over its seeds."""
+    """Test results of one setting over its seeds: each seed's headline metrics."""
 
     setting: str
-    rewards: list[float]
-    interactions: list[float]
-    model_based: list[bool]
+    metrics: list[dict[str, float]]
 
     def row(self) -> dict[str, str]:
-        r, i = np.array(self.rewards), np.array(self.interactions)
-        return {"setting": self.setting, "seeds": str(len(r)),
-                "reward_mean": f"{r.mean():.2f}", "reward_sd": f"{r.std(ddof=1) if len(r) > 1 else 0:.2f}",
-                "interaction_mean": f"{i.mean():.3f}",
-                "interaction_sd": f"{i.std(ddof=1) if len(i) > 1 else 0:.3f}",
-                "model_based": f"{sum(self.model_based)}/{len(self.model_based)}"}
+        """The summary row: mean and s.d. over seeds of every metric."""
+        out = {"setting": self.setting, "seeds": str(len(self.metrics))}
+        for name in self.metrics[0]:
+            values = np.array([m[name] for m in self.metrics], dtype=float)
+            sd = values.std(ddof=1) if len(values) > 1 else 0.0
+            out[f"{name}_mean"], out[f"{name}_sd"] = f"{values.mean():.4g}", f"{sd:.3g}"
+        return out
 
 
-def test_setting(name: str, run_root: Path, seeds: list[int], episodes: int,
+def test_setting(family, name: str, run_root: Path, seeds: list[int], episodes: int,
                  test_seed: int) -> SettingSummary:
     """Test every seed of one setting with frozen weights (test seed ``test_seed + seed``)."""
-    from meta_rl import analysis
-    from meta_rl.evaluate import load_agent, run_test
+    from meta_rl.learn.evaluate import load_agent, run_test
 
-    summary = SettingSummary(name, [], [], [])
+    metrics = []
     for seed in seeds:
-        config, _, params = load_agent(run_root / f"model_{seed}")
-        result = run_test(config, params, test_seed + seed, episodes)
-        summary.rewards.append(analysis.reward_per_100(result.trials["reward"]))
-        summary.interactions.append(float(result.regression.coef[3]))
-        summary.model_based.append(analysis.is_model_based(result.stay, result.regression))
-    return summary
+        config, _, params = load_agent(run_root / f"model_{seed}", {family.kind: family.params_class})
+        metrics.append(run_test(family, config, params, test_seed + seed, episodes).metrics())
+    return SettingSummary(name, metrics)
 
 
 def format_table(rows: list[dict[str, str]]) -> str:
-    """Rows as an aligned text table."""
-    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in SUMMARY_COLUMNS}
-    lines = ["  ".join(c.ljust(widths[c]) for c in SUMMARY_COLUMNS)]
-    lines += ["  ".join(r[c].ljust(widths[c]) for c in SUMMARY_COLUMNS) for r in rows]
+    """Rows as an aligned text table (columns separated by two spaces at least)."""
+    columns = list(rows[0])
+    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns)]
+    lines += ["  ".join(r[c].ljust(widths[c]) for c in columns) for r in rows]
     return "\n".join(lines)
 
 
 def write_summary(path: Path, rows: list[dict[str, str]]) -> None:
     """The summary as CSV (written atomically)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, SUMMARY_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_text(Path(path), buf.getvalue())
