@@ -13,14 +13,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from timing import ROOT, machine, time_training
+from timing import machine, time_training
 
-sys.path.insert(0, str(ROOT))
+from meta_rl.tasks.registry import get_config
 
 
 def main() -> int:
-    from meta_rl.config import get_config
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", nargs="+", default=["symbolic", "pixels"])
     parser.add_argument("--episodes", type=int, default=None, help="default: the preset's")

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from meta_rl.cli import main
-from meta_rl.evaluate import CSV_COLUMNS, read_trials_csv
+from meta_rl.learn.evaluate import read_trials_csv
+from meta_rl.tasks.two_step.result import CSV_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["--episodes", "40", "--checkpoint-every", "20", "--chunk", "20", "--quiet"]

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from meta_rl.checkpoint import list_checkpoints, load_checkpoint
 from meta_rl.cli import main
-from meta_rl.config import get_config
-from meta_rl.parallel import _trains_seeds_one_by_one, split_seeds, train_local
-from meta_rl.sweep import SUMMARY_COLUMNS
-from meta_rl.train import train
+from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
+from meta_rl.learn.parallel import split_seeds, train_local, trains_seeds_one_by_one
+from meta_rl.learn.sweep import FIRST_COLUMNS
+from meta_rl.learn.trainer import train
+from meta_rl.tasks.registry import get_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = dataclasses.replace(get_config("arxiv"), episodes=40, checkpoint_every=20, chunk=20)
@@ -32,10 +32,10 @@ def test_split_seeds():
 
 def test_conv_encoders_train_one_seed_per_process():
     # their convolutions loop over the seeds: batching seeds in a process gains nothing
-    assert _trains_seeds_one_by_one(get_config("harlow-pixels"))
-    assert _trains_seeds_one_by_one(get_config("harlow-psychlab"))
-    assert not _trains_seeds_one_by_one(get_config("harlow-symbolic"))
-    assert not _trains_seeds_one_by_one(CONFIG)
+    assert trains_seeds_one_by_one(get_config("harlow-pixels"))
+    assert trains_seeds_one_by_one(get_config("harlow-psychlab"))
+    assert not trains_seeds_one_by_one(get_config("harlow-symbolic"))
+    assert not trains_seeds_one_by_one(CONFIG)
 
 
 def test_two_processes_give_the_batched_run(tmp_path):
@@ -65,7 +65,9 @@ def test_sweep_writes_summary(tmp_path, capsys):
     with open(tmp_path / "summary.csv") as f:
         rows = list(csv.DictReader(f))
     assert [r["setting"] for r in rows] == ["lr=7e-4", "lr=1e-3"]
-    assert list(rows[0]) == list(SUMMARY_COLUMNS) and all(r["seeds"] == "2" for r in rows)
+    metrics = ("reward", "interaction", "model_based")  # the two-step result's headline metrics
+    assert list(rows[0]) == [*FIRST_COLUMNS, *(f"{m}_{s}" for m in metrics for s in ("mean", "sd"))]
+    assert all(r["seeds"] == "2" for r in rows)
     assert (tmp_path / "lr=1e-3" / "model_1" / "ckpt-40.npz").exists()
     assert "interaction_mean" in capsys.readouterr().out
 

@@ -7,11 +7,11 @@ import pytest
 import tensorflow as tf
 from scipy import optimize
 
-from meta_rl import analysis
-from meta_rl.a2c import a2c_loss, advantages, discounted_returns
-from meta_rl.agent import agent_input, init_params, lstm_backward, lstm_step, sample_action
-from meta_rl.envs import TWO_STEP_VARIANTS
-from meta_rl.optim import clip_per_seed, rmsprop_update
+from meta_rl.agent.lstm import agent_input, init_params, lstm_backward, lstm_step, sample_action
+from meta_rl.learn.a2c import a2c_loss, advantages, discounted_returns
+from meta_rl.learn.optim import clip_per_seed, rmsprop_update
+from meta_rl.tasks.two_step import analysis
+from meta_rl.tasks.two_step.presets import VARIANTS as TWO_STEP_VARIANTS
 
 
 def test_discounted_returns_match_loop():

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from meta_rl.reproduce import REFERENCES
+from meta_rl.tasks.two_step.reference import REFERENCES
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(ROOT.glob("*.ipynb"))

@@ -1,26 +1,36 @@
-"""The reference-results pipeline (python -m meta_rl reproduce) on a tiny run."""
+"""The reference-results pipeline (meta-rl reproduce) on a tiny run of a real family."""
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
-from meta_rl import reproduce as rp
-from meta_rl.checkpoint import list_checkpoints
+from meta_rl import reproduce
 from meta_rl.cli import main
 from meta_rl.errors import MetaRLError
-from meta_rl.evaluate import read_trials_csv
+from meta_rl.learn.checkpoints import list_checkpoints
+from meta_rl.learn.evaluate import read_trials_csv
+from meta_rl.tasks import registry
+from meta_rl.tasks.two_step import FAMILY
+from meta_rl.tasks.two_step import reference as rp
 
 TINY = rp.Reference("arxiv", "arxiv", (0, 1), episodes=200, keep_every=100, test_episodes=30,
                     evolution_seeds=(0,), animation_trials=4)
 
 
-def test_unknown_variant_is_one_line_error(capsys):
-    with pytest.raises(MetaRLError, match="unknown variant 'nope'"):
-        rp.select("nope")
+def test_unknown_experiment_is_one_line_error(capsys):
+    with pytest.raises(MetaRLError, match="unknown experiment 'nope'"):
+        registry.select_experiments("nope")
     assert main(["reproduce", "nope"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("error: unknown variant")
+    assert err.count("\n") == 1 and err.startswith("error: unknown experiment")
+
+
+def test_every_experiment_is_offered():
+    assert set(registry.experiments()) == {"biorxiv-final", "biorxiv-first-try", "arxiv", "bandits",
+                                           "harlow"}
+    assert len(registry.select_experiments("all")) == 5
 
 
 def test_reference_configs():
@@ -28,7 +38,6 @@ def test_reference_configs():
     assert (final.episodes, final.keep_every, final.keep_checkpoints) == (20000, 2000, 1)
     short = rp.reference_config(rp.reference("biorxiv-final"), episodes=200)
     assert short.episodes == 200 and short.keep_every == short.checkpoint_every == 20
-    assert len(rp.select("all")) == 3
     with pytest.raises(MetaRLError):
         rp.reference_config(rp.reference("arxiv"), episodes=-5)
 
@@ -41,10 +50,10 @@ def test_episode_with_swap():
     assert rp.episode_with_swap({"rich_state": np.ones((2, 20), int)}, 20) == 0
 
 
-def test_reproduce_writes_everything_and_reruns_without_training(tmp_path, monkeypatch):
-    monkeypatch.setitem(rp.REFERENCES, "arxiv", TINY)
+def test_reproduce_writes_everything_and_reruns_without_training(tmp_path):
+    experiment = rp.experiment(TINY)
     logged = []
-    [summary] = rp.reproduce("arxiv", tmp_path, progress=False, log=logged.append)
+    summary = reproduce.reproduce(FAMILY, experiment, tmp_path, progress=False, log=logged.append)
     out = tmp_path / "arxiv"
     for name in ("results.json", "report.txt", "reward_curves.png", "stay_probabilities.png",
                  "stay_evolution.png", "episode.gif"):
@@ -59,12 +68,36 @@ def test_reproduce_writes_everything_and_reruns_without_training(tmp_path, monke
     assert saved["evolution"]["checkpoint_episodes"] == [100, 200]
     stay = np.array([list(s["stay"].values()) for s in saved["per_seed"]])
     np.testing.assert_allclose(list(saved["mean"]["stay"].values()), stay.mean(axis=0))
-    assert saved["timing"]["train_seconds"] > 0
-    steps, values = rp.read_scalars(out / "model_0")
+    assert saved["timing"]["train_seconds"]["arxiv"] > 0
+    assert saved["command"] == "meta-rl reproduce arxiv"
+    assert "== arxiv seed 1: checkpoint at episode 200" in (out / "report.txt").read_text()
+    steps, values = reproduce.read_scalars(out / "model_0", rp.REWARD_TAG)
     assert steps[-1] == 200 and len(values) == len(steps)
 
     # a second run trains nothing, keeps the measured training time, gives the same numbers
     before = saved["timing"]["train_seconds"]
-    [again] = rp.reproduce("arxiv", tmp_path, progress=False, log=logged.append)
+    again = reproduce.reproduce(FAMILY, experiment, tmp_path, progress=False, log=logged.append)
     assert again["timing"]["train_seconds"] == before
     assert again["per_seed"] == summary["per_seed"]
+
+
+def test_old_scalar_training_time_is_kept():
+    assert reproduce.measured_train_seconds({"timing": {"train_seconds": 31.5}}, {"arxiv": 1.2}) \
+        == {"arxiv": 31.5}
+    assert reproduce.measured_train_seconds({}, {"a": 1.2, "b": 20.0}) == {"a": 1.2, "b": 20.0}
+
+
+def test_reproduce_refuses_a_file_as_results(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert main(["reproduce", "arxiv", "--results", str(target)]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+    assert target.read_text() == "x"
+
+
+def test_scheduled_config_keeps_what_is_learned():
+    base = registry.get_config("biorxiv-final")
+    short = reproduce.scheduled_config(base, 300, keep_every=100)
+    assert short.differences(base) == []
+    assert (short.episodes, short.checkpoint_every, short.keep_checkpoints) == (300, 100, 1)
+    assert dataclasses.replace(short, lr=1e-3).differences(base) == ["lr: 0.0007 -> 0.001"]

@@ -5,10 +5,10 @@ import dataclasses
 import numpy as np
 import pytest
 
-from meta_rl.checkpoint import list_checkpoints, load_checkpoint
-from meta_rl.config import get_config
 from meta_rl.errors import MetaRLError
-from meta_rl.train import train
+from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
+from meta_rl.learn.trainer import train
+from meta_rl.tasks.registry import get_config
 
 CONFIG = dataclasses.replace(get_config("arxiv"), episodes=60, checkpoint_every=20, chunk=20,
                              log_every=5)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from meta_rl.tasks.two_step import analysis
+import meta_rl.tasks.two_step.analysis as analysis
 from meta_rl.tasks.two_step.env import N_UNIFORMS, TwoStepEnv, TwoStepParams, initial_rich, step_trial
 
 TRIAL_KEYS = ("action", "state", "common", "reward", "rich_state")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+import meta_rl.tasks.two_step.analysis as analysis
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.plotting import plot_reward_curves
@@ -33,7 +34,6 @@ from meta_rl.reproduce import (
     test_final,
     train_run_set,
 )
-from meta_rl.tasks.two_step import analysis
 from meta_rl.tasks.two_step.plots import animate_episode, plot_stay_evolution, plot_stay_probabilities
 from meta_rl.tasks.two_step.presets import PRESETS
 from meta_rl.tasks.two_step.result import TestResult

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from meta_rl.tasks.two_step import analysis
+import meta_rl.tasks.two_step.analysis as analysis
 from meta_rl.tasks.two_step.env import records_to_trials, trial_uniforms
 
 CSV_COLUMNS = ("episode", "trial", "action", "state", "common", "reward", "rich_state")

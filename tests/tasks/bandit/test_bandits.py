@@ -11,12 +11,15 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import meta_rl.envs  # noqa: F401  (registers the environments)
-from meta_rl.config import Config, get_config
-from meta_rl.envs.bandit import PROBABILITY_SETS, BanditEnv, BanditParams, BatchedBandit, arm_probs
-from meta_rl.evaluate import read_trials_csv
+import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
+from meta_rl.config import Config
+from meta_rl.errors import MetaRLError
+from meta_rl.learn.evaluate import read_trials_csv
+from meta_rl.tasks.bandit import FAMILY
+from meta_rl.tasks.bandit.env import PROBABILITY_SETS, BanditEnv, BanditParams, BatchedBandit, arm_probs
+from meta_rl.tasks.registry import get_config, task_classes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,action,reward,p0,p1"
 BANDIT_CONFIGS = ("bandit-dependent-uniform", "bandit-easy", "bandit-medium", "bandit-hard",
                   "bandit-independent")
@@ -85,12 +88,15 @@ def test_configs_exist_and_round_trip_through_json():
     for name in BANDIT_CONFIGS:
         config = get_config(name)
         assert config.hidden == 48 and config.episodes == 20000 and config.task.n_trials == 100
-        assert Config.from_json(config.to_json()) == config
+        assert Config.from_json(config.to_json(), task_classes()) == config
         assert json.loads(config.to_json())["task"]["kind"] == "bandit"
-    # a config.json written before there were other tasks has no kind: the two-step task
-    legacy = json.loads(get_config("biorxiv-final").to_json())
-    del legacy["task"]["kind"]
-    assert Config.from_json(json.dumps(legacy)) == get_config("biorxiv-final")
+    # a config.json without its task's kind, or of another kind, is refused
+    unnamed = json.loads(get_config("bandit-easy").to_json())
+    del unnamed["task"]["kind"]
+    with pytest.raises(MetaRLError, match="invalid config JSON"):
+        Config.from_json(json.dumps(unnamed), task_classes())
+    with pytest.raises(MetaRLError, match="task kind 'two-step', expected 'bandit'"):
+        Config.from_json(get_config("biorxiv-final").to_json(), {"bandit": type(config.task)})
 
 
 def test_train_and_test_through_the_cli(tmp_path):
@@ -116,13 +122,13 @@ def test_train_and_test_through_the_cli(tmp_path):
 
 def test_committed_results_reproduce():
     """The committed dependent-uniform agent, tested again, gives the committed regret."""
-    from meta_rl.evaluate import load_agent, run_test
-    from meta_rl.reproduce_bandits import run_dir
+    from meta_rl.learn.evaluate import load_agent, run_test
+    from meta_rl.tasks.bandit.reference import run_dir
 
     summary = json.loads((ROOT / "results" / "bandits" / "results.json").read_text())
     c = summary["configs"]["bandit-dependent-uniform"]
-    config, _, params = load_agent(run_dir("bandit-dependent-uniform", 0))
-    result = run_test(config, params, 1000, c["test_episodes"])
+    config, _, params = load_agent(run_dir("bandit-dependent-uniform", 0, ROOT / "results"), task_classes())
+    result = run_test(FAMILY, config, params, 1000, c["test_episodes"])
     assert round(result.final_regret()[0], 3) == c["agent_per_seed"][0]
     # the issue's acceptance: within 10 % of Thompson sampling on the same arms
     assert c["final_regret"]["agent"] <= 1.1 * c["final_regret"]["thompson"]

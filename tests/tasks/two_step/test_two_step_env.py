@@ -8,9 +8,15 @@ import pytest
 import tensorflow as tf
 from gymnasium.utils.env_checker import check_env
 
-import meta_rl.envs  # noqa: F401  (registers the environments)
-from meta_rl.envs import TWO_STEP_VARIANTS, BatchedTwoStep, TwoStepEnv
-from meta_rl.envs.two_step import records_to_trials, step_trial, trial_uniforms
+import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
+from meta_rl.tasks.two_step.env import (
+    BatchedTwoStep,
+    TwoStepEnv,
+    records_to_trials,
+    step_trial,
+    trial_uniforms,
+)
+from meta_rl.tasks.two_step.presets import VARIANTS as TWO_STEP_VARIANTS
 
 IDS = [f"meta_rl/TwoStep-{name}-v0" for name in TWO_STEP_VARIANTS]
 

@@ -8,15 +8,16 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from meta_rl.agent import agent_input, init_params, lstm_backward, lstm_step
+from meta_rl.agent.encoders import FEATURES, encode, encoder_backward, init_encoder
+from meta_rl.agent.lstm import agent_input, init_params, lstm_backward, lstm_step
+from meta_rl.agent.network import encoder_kind, make_task, weight_shapes
 from meta_rl.cli import main
-from meta_rl.config import get_config
-from meta_rl.encoder import FEATURES, encode, encoder_backward, init_encoder
-from meta_rl.envs.harlow import is_held_out
-from meta_rl.evaluate import load_agent, read_trials_csv, run_test
-from meta_rl.model import encoder_kind, make_task, weight_shapes
+from meta_rl.learn.evaluate import load_agent, read_trials_csv, run_test
+from meta_rl.tasks.harlow import FAMILY
+from meta_rl.tasks.harlow.env import is_held_out
+from meta_rl.tasks.registry import get_config, task_classes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,left_object,right_object,rewarded_object,choice,reward"
 TINY = ["--episodes", "64", "--checkpoint-every", "32", "--log-every", "32", "--chunk", "2", "--quiet"]
 
@@ -124,7 +125,7 @@ def test_committed_results_reproduce():
     the committed accuracies; trial 1 is a guess and the sides are balanced on every level."""
     import json
 
-    from meta_rl.reproduce_harlow import run_dir
+    from meta_rl.tasks.harlow.reference import run_dir
 
     summary = json.loads((ROOT / "results" / "harlow" / "results.json").read_text())
     for lv in summary["levels"].values():
@@ -137,7 +138,7 @@ def test_committed_results_reproduce():
         lv = summary["levels"][name]
         assert len(lv["seeds"]) == 5 and lv["seeds_at_least_90"] >= 4
     for name in ("harlow-symbolic", "harlow-pixels"):
-        config, _, params = load_agent(run_dir(name, 0))
-        result = run_test(config, params, 1000, summary["levels"][name]["test_episodes"])
+        config, _, params = load_agent(run_dir(name, 0, ROOT / "results"), task_classes())
+        result = run_test(FAMILY, config, params, 1000, summary["levels"][name]["test_episodes"])
         np.testing.assert_allclose(result.accuracy, summary["levels"][name]["accuracy_by_trial_per_seed"][0],
                                    atol=1e-4)

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from meta_rl import bandit_baselines as bb
+from meta_rl.tasks.bandit import players as bb
 
 EPISODES, TRIALS = 2000, 100
 

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from meta_rl import baselines
-from meta_rl.envs import TWO_STEP_VARIANTS, TwoStepEnv
+from meta_rl.tasks.two_step import players as baselines
+from meta_rl.tasks.two_step.env import TwoStepEnv
+from meta_rl.tasks.two_step.presets import VARIANTS as TWO_STEP_VARIANTS
 
 FINAL = TWO_STEP_VARIANTS["biorxiv-final"]
 

@@ -10,7 +10,7 @@ import tensorflow as tf
 from gymnasium.utils.env_checker import check_env
 from PIL import Image
 
-from meta_rl.envs.harlow import (
+from meta_rl.tasks.harlow.env import (
     CHOICE,
     HARLOW_LEVELS,
     PIXELS,
@@ -25,7 +25,7 @@ from meta_rl.envs.harlow import (
     records_to_trials,
     symbolic_pairs,
 )
-from meta_rl.envs.harlow_objects import (
+from meta_rl.tasks.harlow.objects import (
     PROCEDURAL_SPLIT,
     object_uniforms,
     procedural_objects,

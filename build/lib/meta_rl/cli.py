@@ -1,0 +1,187 @@
+"""Command line: ``meta-rl {train,test,sweep,reproduce} ...`` (also ``python -m meta_rl``).
+
+Looks the config, the run's task or the experiment up in ``meta_rl.tasks.registry`` and
+hands it to generic code; every bad input is one ``error:`` line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from meta_rl.errors import MetaRLError
+
+
+def _parser() -> argparse.ArgumentParser:
+    from meta_rl.tasks import registry
+
+    presets = ", ".join(registry.presets())
+    experiments = ", ".join(registry.experiments())
+    parser = argparse.ArgumentParser(prog="meta-rl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="train seeds of a config (resumes if interrupted)",
+                           description="Any config field can be overridden, e.g. --lr 1e-3 "
+                           "--episodes 5000; see meta_rl/config.py and the task's parameters.")
+    train.add_argument("config", help=f"a preset: {presets}")
+    train.add_argument("--seeds", default="0", help="e.g. 0-7 or 0,3,5 (default 0)")
+    train.add_argument("--out", default="runs", help="output directory (default runs/)")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_parallel_options(train)
+    sweep = sub.add_parser("sweep", help="train and test every combination of a grid",
+                           description="Trains DIR/<setting>/model_<seed> for every combination, "
+                           "tests each seed and writes DIR/summary.csv.")
+    sweep.add_argument("config", help=f"a preset: {presets}")
+    sweep.add_argument("--grid", action="append", default=[], metavar="FIELD=V1,V2",
+                       help="values of one config field (repeat for a product grid)")
+    sweep.add_argument("--seeds", default="0-7")
+    sweep.add_argument("--out", default="sweeps")
+    sweep.add_argument("--test-episodes", type=int, default=300)
+    sweep.add_argument("--test-seed", type=int, default=1000,
+                       help="seed s is tested with test seed TEST_SEED + s")
+    sweep.add_argument("--quiet", action="store_true")
+    _add_parallel_options(sweep)
+    test = sub.add_parser("test", help="test a checkpoint with frozen weights")
+    test.add_argument("checkpoint", help="a run directory (model_<seed>) or a ckpt-*.npz file")
+    test.add_argument("--episodes", type=int, default=300)
+    test.add_argument("--seed", type=int, default=12345, help="test seed (default 12345)")
+    test.add_argument("--trials-csv", help="write one row per trial to this CSV file")
+    test.add_argument("--training-objects", action="store_true",
+                      help="test on the training set's objects instead of the held-out ones "
+                      "(for tasks that hold objects out)")
+    reproduce = sub.add_parser("reproduce", help="train, test and plot the reference results",
+                               description="Writes results/<experiment>/ (see meta_rl/reproduce.py).")
+    reproduce.add_argument("experiment", nargs="?", default="all",
+                           help=f"{experiments} or all (default)")
+    reproduce.add_argument("--results", default="results", help="results directory (default results/)")
+    reproduce.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def _add_parallel_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=None,
+                        help="local processes to split the seeds over (default: one per core)")
+    parser.add_argument("--ray", nargs="?", const="local", default=None, metavar="ADDRESS",
+                        help="run the seeds as Ray tasks (no ADDRESS: start a local Ray)")
+
+
+def _run_training(config, seeds: list[int], out: Path, args) -> None:
+    """Train locally (batched seeds, split over processes) or on Ray."""
+    from meta_rl.learn.parallel import default_workers, train_local, train_ray
+
+    if args.workers is not None and args.workers < 1:
+        raise MetaRLError(f"--workers must be at least 1, got {args.workers}")
+    if out.exists() and not out.is_dir():
+        raise MetaRLError(f"--out {out} is not a directory")
+    if args.ray:
+        train_ray(config, seeds, out, None if args.ray == "local" else args.ray)
+    else:
+        workers = args.workers or default_workers(len(seeds))
+        train_local(config, seeds, out, workers, progress=not args.quiet)
+
+
+def _overrides(extra: list[str]) -> dict[str, str]:
+    """``["--lr", "1e-3", "--episodes=5"]`` -> ``{"lr": "1e-3", "episodes": "5"}``."""
+    changes, i = {}, 0
+    while i < len(extra):
+        arg = extra[i]
+        if not arg.startswith("--") or len(arg) == 2:
+            raise MetaRLError(f"unexpected argument {arg!r}")
+        key, eq, value = arg[2:].partition("=")
+        if not eq:
+            if i + 1 >= len(extra):
+                raise MetaRLError(f"--{key} needs a value")
+            value, i = extra[i + 1], i + 1
+        changes[key] = value
+        i += 1
+    return changes
+
+
+def _train(args, extra: list[str]) -> None:
+    from meta_rl.config import override
+    from meta_rl.seeds import parse_seeds
+    from meta_rl.tasks.registry import get_config
+
+    config = override(get_config(args.config), _overrides(extra))
+    seeds = parse_seeds(args.seeds)
+    out = Path(args.out)
+    _run_training(config, seeds, out, args)
+    print(f"trained {config.name} seeds {args.seeds} for {config.episodes} episodes in {out}")
+
+
+def _sweep(args, extra: list[str]) -> None:
+    from meta_rl.config import override
+    from meta_rl.learn.sweep import format_table, grid_settings, parse_grid, test_setting, write_summary
+    from meta_rl.seeds import parse_seeds
+    from meta_rl.tasks.registry import family, get_config
+
+    base = override(get_config(args.config), _overrides(extra))
+    settings = grid_settings(base, parse_grid(args.grid))
+    seeds = parse_seeds(args.seeds)
+    if args.test_episodes <= 0:
+        raise MetaRLError(f"--test-episodes must be positive, got {args.test_episodes}")
+    out = Path(args.out)
+    for name, config in settings:
+        print(f"setting {name}", file=sys.stderr)
+        _run_training(config, seeds, out / name, args)
+    task_family = family(base.task.kind)
+    rows = [test_setting(task_family, name, out / name, seeds, args.test_episodes, args.test_seed).row()
+            for name, _ in settings]
+    write_summary(out / "summary.csv", rows)
+    print(format_table(rows))
+    print(f"summary written to {out / 'summary.csv'}")
+
+
+def _test(args, extra: list[str]) -> None:
+    from meta_rl.files import check_writable
+    from meta_rl.learn.evaluate import load_agent, run_test, write_trials_csv
+    from meta_rl.tasks.registry import family, task_classes
+
+    if extra:
+        raise MetaRLError(f"unexpected argument {extra[0]!r}")
+    if args.episodes <= 0:
+        raise MetaRLError(f"--episodes must be positive, got {args.episodes}")
+    if not 0 <= args.seed < 2**31:
+        raise MetaRLError(f"--seed must be in [0, 2^31), got {args.seed}")
+    if args.trials_csv:
+        check_writable(Path(args.trials_csv))
+    config, episode, params = load_agent(Path(args.checkpoint), task_classes())
+    result = run_test(family(config.task.kind), config, params, args.seed, args.episodes,
+                      held_out=not args.training_objects)
+    print(f"{config.name} checkpoint at episode {episode}: {args.episodes} test episodes, "
+          f"seed {args.seed}, frozen weights, sampled actions")
+    print(result.report())
+    if args.trials_csv:
+        write_trials_csv(Path(args.trials_csv), result.trials, result.csv_columns)
+        print(f"trials written to {args.trials_csv}")
+
+
+def _reproduce(args, extra: list[str]) -> None:
+    from meta_rl.reproduce import reproduce, results_root
+    from meta_rl.tasks.registry import select_experiments
+
+    if extra:
+        raise MetaRLError(f"unexpected argument {extra[0]!r}")
+    chosen = select_experiments(args.experiment)
+    root = results_root(Path(args.results))
+    for task_family, experiment in chosen:
+        summary = reproduce(task_family, experiment, root, progress=not args.quiet)
+        print(experiment.describe(summary))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    try:
+        # argparse leaves --episodes, --lr, ... as unknown: they are config overrides.
+        {"train": _train, "sweep": _sweep, "test": _test,
+         "reproduce": _reproduce}[args.command](args, extra)
+    except MetaRLError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: rerun the same command to resume from the last checkpoint",
+              file=sys.stderr)
+        return 130
+    return 0

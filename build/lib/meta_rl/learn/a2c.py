@@ -1,0 +1,34 @@
+"""The A2C maths as pure functions (time on axis 0)."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def discounted_returns(rewards: tf.Tensor, gamma: float) -> tf.Tensor:
+    """R_t = r_t + gamma * R_{t+1}, bootstrapping 0 after the last step. ``[T, ...]``."""
+    return tf.scan(lambda acc, r: r + gamma * acc, rewards, reverse=True)
+
+
+def advantages(returns: tf.Tensor, values: tf.Tensor) -> tf.Tensor:
+    """A_t = R_t - V(s_t) (GAE with lambda = 1), held constant for the policy gradient."""
+    return tf.stop_gradient(returns - values)
+
+
+def a2c_loss(logits: tf.Tensor, values: tf.Tensor, actions: tf.Tensor, returns: tf.Tensor,
+             value_coef: float, entropy_coef: float):
+    """A2C loss per leading-batch element, summed over time (axis 0), mean over axis -1.
+
+    Shapes: logits ``[T, S, B, A]``, values/actions/returns ``[T, S, B]``.
+    Returns ``(total, policy, value, entropy)``, each ``[S]``:
+    ``total = policy + value_coef * value - entropy_coef * entropy`` with
+    ``policy = -sum log pi(a_t) A_t``, ``value = 0.5 sum (R_t - V_t)^2``,
+    ``entropy = -sum pi log pi``.
+    """
+    log_pi = tf.nn.log_softmax(logits)
+    log_pi_a = tf.reduce_sum(log_pi * tf.one_hot(actions, tf.shape(logits)[-1]), axis=-1)
+    policy = -tf.reduce_sum(log_pi_a * advantages(returns, values), axis=0)
+    value = 0.5 * tf.reduce_sum(tf.square(returns - values), axis=0)
+    entropy = -tf.reduce_sum(tf.reduce_sum(tf.exp(log_pi) * log_pi, axis=-1), axis=0)
+    policy, value, entropy = (tf.reduce_mean(x, axis=-1) for x in (policy, value, entropy))
+    return policy + value_coef * value - entropy_coef * entropy, policy, value, entropy

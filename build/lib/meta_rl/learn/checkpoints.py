@@ -1,0 +1,100 @@
+"""Checkpoints and training history on disk: atomic writes, validated reads.
+
+A checkpoint ``ckpt-<episode>.npz`` holds one seed's weights (``params/*``), its RMSProp
+state (``opt/*``), the episode count and the config it was trained with.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from meta_rl.agent.network import weight_shapes
+from meta_rl.config import Config
+from meta_rl.errors import MetaRLError
+from meta_rl.files import atomic_write
+
+CKPT_PATTERN = re.compile(r"^ckpt-(\d+)\.npz$")
+HISTORY_KEYS = ("reward", "policy_loss", "value_loss", "entropy")
+
+
+def list_checkpoints(run_dir: Path) -> list[tuple[int, Path]]:
+    """``(episode, path)`` of every checkpoint in ``run_dir``, oldest first."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        return []
+    found = [(int(m.group(1)), run_dir / name) for name in os.listdir(run_dir)
+             if (m := CKPT_PATTERN.match(name))]
+    return sorted(found)
+
+
+def save_checkpoint(run_dir: Path, episode: int, params: dict, opt: dict, config: Config) -> Path:
+    """Atomically write one seed's checkpoint; returns its path."""
+    arrays = {f"params/{k}": np.asarray(v) for k, v in params.items()}
+    arrays.update({f"opt/{k}": np.asarray(v) for k, v in opt.items()})
+    arrays["episode"] = np.int64(episode)
+    arrays["config"] = np.array(config.to_json())
+    path = Path(run_dir) / f"ckpt-{episode}.npz"
+    atomic_write(path, lambda f: np.savez(f, **arrays))
+    return path
+
+
+def load_checkpoint(path: Path, config: Config) -> tuple[int, dict, dict]:
+    """Read and validate a checkpoint against ``config``; returns ``(episode, params, opt)``."""
+    path = Path(path)
+    if not path.is_file():
+        raise MetaRLError(f"checkpoint not found: {path}")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+        raise MetaRLError(f"corrupt checkpoint {path}: {err}") from None
+    shapes = weight_shapes(config)
+    missing = [k for k in shapes for part in ("params", "opt") if f"{part}/{k}" not in arrays]
+    if missing or "episode" not in arrays:
+        raise MetaRLError(f"corrupt checkpoint {path}: missing {missing or ['episode']}")
+    for k, shape in shapes.items():
+        for part in ("params", "opt"):
+            got = arrays[f"{part}/{k}"].shape
+            if got != shape:
+                raise MetaRLError(f"checkpoint {path} does not match its config: {part}/{k} has "
+                                  f"shape {got}, config (hidden={config.hidden}) needs {shape}")
+    params = {k: arrays[f"params/{k}"] for k in shapes}
+    opt = {k: arrays[f"opt/{k}"] for k in shapes}
+    if not all(np.all(np.isfinite(v)) for v in params.values()):
+        raise MetaRLError(f"corrupt checkpoint {path}: non-finite weights")
+    return int(arrays["episode"]), params, opt
+
+
+def prune_checkpoints(run_dir: Path, keep: int, keep_every: int) -> None:
+    """Delete all but the ``keep`` newest checkpoints and those at multiples of ``keep_every``."""
+    ckpts = list_checkpoints(run_dir)
+    for episode, path in ckpts[:-keep] if keep > 0 else ckpts:
+        if keep_every and episode % keep_every == 0:
+            continue
+        path.unlink()
+
+
+def save_history(run_dir: Path, history: dict[str, np.ndarray]) -> None:
+    """Training curves, one entry per update: reward per episode (mean over the update's
+    ``batch_episodes`` episodes) and the three losses."""
+    path = Path(run_dir) / "history.npz"
+    atomic_write(path, lambda f: np.savez_compressed(
+        f, **{k: np.asarray(history[k], np.float32) for k in HISTORY_KEYS}))
+
+
+def load_history(run_dir: Path, updates: int) -> dict[str, np.ndarray]:
+    """The first ``updates`` entries of ``history.npz`` (written before each checkpoint)."""
+    path = Path(run_dir) / "history.npz"
+    try:
+        with np.load(path) as data:
+            history = {k: data[k][:updates] for k in HISTORY_KEYS}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+        raise MetaRLError(f"cannot read training history {path}: {err}") from None
+    if any(len(v) < updates for v in history.values()):
+        raise MetaRLError(f"training history {path} is shorter than its checkpoint ({updates} updates)")
+    return history

@@ -1,0 +1,134 @@
+"""Testing a trained agent: frozen weights, sampled actions, one row per trial.
+
+``play_test`` plays test episodes of any task; ``run_test`` hands them to the task family,
+whose ``test_result`` reads them into its own result (``meta_rl.tasks.base.TestResult``):
+its trials, CSV columns, report and headline metrics.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import gzip
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from meta_rl.agent.network import make_task
+from meta_rl.config import Config, load_config
+from meta_rl.errors import MetaRLError
+from meta_rl.files import atomic_write_text
+from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
+from meta_rl.learn.rollout import STREAM_TEST, episode_uniforms, rollout
+
+TEST_BLOCK = 100
+"""Test episodes are played in blocks of this many: episode e depends on (seed, e) only."""
+
+
+def resolve_checkpoint(path: Path, task_classes: Mapping[str, type]) -> tuple[Config, Path]:
+    """A run directory (its newest checkpoint) or a checkpoint file -> (config, file); the
+    config's task is read with ``task_classes`` (kind -> parameters class)."""
+    path = Path(path)
+    if path.is_dir():
+        config = load_config(path, task_classes)
+        ckpts = list_checkpoints(path)
+        if not ckpts:
+            raise MetaRLError(f"no checkpoint in {path}")
+        return config, ckpts[-1][1]
+    if not path.exists():
+        raise MetaRLError(f"checkpoint not found: {path}")
+    return load_config(path.parent, task_classes), path
+
+
+def load_agent(path: Path, task_classes: Mapping[str, type]) -> tuple[Config, int, dict]:
+    """Config, episode and weights (numpy, one seed) of a checkpoint or run directory."""
+    config, ckpt = resolve_checkpoint(path, task_classes)
+    episode, params, _ = load_checkpoint(ckpt, config)
+    return config, episode, params
+
+
+@dataclass
+class TestEpisodes:
+    """What test episodes played: per-step ``records [E, T]``, the task's uniforms
+    ``u_steps [E, T, n_uniforms]`` and ``u_init [E, n_init]``."""
+
+    records: dict[str, np.ndarray]
+    u_steps: np.ndarray
+    u_init: np.ndarray
+
+
+@functools.lru_cache(maxsize=8)
+def _make_test_fn(config: Config, held_out: bool):
+    """The compiled test function of ``config``, built once per config: XLA compilation takes
+    seconds, so testing many seeds or checkpoints of one config compiles only once."""
+    task = make_task(config, held_out)
+
+    @tf.function(jit_compile=True, autograph=False)
+    def play(params, seeds, block):
+        u_env, u_action, u_init = episode_uniforms(seeds, STREAM_TEST, block, task, TEST_BLOCK)
+        out = rollout(params, task, u_env, u_action, u_init, config.hidden)
+        return out["records"], u_env, u_init
+
+    return play
+
+
+def play_test(config: Config, params: dict, seed: int, episodes: int,
+              held_out: bool = True) -> TestEpisodes:
+    """Play ``episodes`` test episodes with frozen ``params`` from test stream ``seed``
+    (on the task's held-out items unless ``held_out`` is False, where it holds some out)."""
+    if episodes <= 0:
+        raise MetaRLError(f"episodes must be positive, got {episodes}")
+    play = _make_test_fn(config, held_out)
+    weights = {k: tf.constant(np.asarray(v)[None]) for k, v in params.items()}
+    seeds = tf.constant([seed], tf.int32)
+    records, u_steps, u_init = [], [], []
+    for block in range(-(-episodes // TEST_BLOCK)):
+        rec, u_env, u0 = play(weights, seeds, tf.constant(block))
+        # [T, 1, B] -> [B, T]
+        records.append({k: np.transpose(v.numpy()[:, 0]) for k, v in rec.items()})
+        u_steps.append(np.transpose(u_env.numpy()[:, 0], (1, 0, 2)))
+        u_init.append(u0.numpy()[0])
+    return TestEpisodes({k: np.concatenate([r[k] for r in records])[:episodes] for k in records[0]},
+                        np.concatenate(u_steps)[:episodes], np.concatenate(u_init)[:episodes])
+
+
+def run_test(family, config: Config, params: dict, seed: int, episodes: int, held_out: bool = True):
+    """Test ``params`` on ``episodes`` episodes from test stream ``seed``: the family's result
+    (``meta_rl.tasks.base.TestResult``: ``.trials``, ``.csv_columns``, ``.report()``...)."""
+    return family.test_result(config, play_test(config, params, seed, episodes, held_out), seed, held_out)
+
+
+def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[str, ...]) -> None:
+    """One row per trial: ``episode,trial`` then ``columns[2:]`` (integers, or floats as
+    written by ``%.6g``)."""
+    n_episodes, n_trials = trials[columns[2]].shape
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    values = [np.asarray(trials[k]) for k in columns[2:]]
+    fmt = [int if np.issubdtype(v.dtype, np.integer) else (lambda x: f"{x:.6g}") for v in values]
+    for e in range(n_episodes):
+        for t in range(n_trials):
+            writer.writerow([e, t] + [f(v[e, t]) for f, v in zip(fmt, values)])
+    try:
+        atomic_write_text(Path(path), buf.getvalue())
+    except OSError as err:
+        raise MetaRLError(f"cannot write {path}: {err.strerror}") from None
+
+
+def read_trials_csv(path: Path) -> dict[str, np.ndarray]:
+    """Read a trials CSV back into ``[episodes, trials]`` arrays (columns from its header;
+    whole-number columns as integers)."""
+    with (gzip.open(path, "rt") if str(path).endswith(".gz") else open(path)) as f:
+        columns = f.readline().strip().split(",")
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    n_episodes, n_trials = int(data[:, 0].max()) + 1, int(data[:, 1].max()) + 1
+    out = {}
+    for i, k in enumerate(columns[2:], start=2):
+        col = data[:, i].reshape(n_episodes, n_trials)
+        out[k] = col.astype(int) if np.all(col == np.round(col)) else col
+    return out

@@ -1,0 +1,98 @@
+"""Episodes of the agent in a batched task, as one TensorFlow loop (compiled by callers)."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from meta_rl.agent.encoders import encode
+from meta_rl.agent.lstm import UNROLL, agent_input, lstm_step, sample_action, sequence_heads
+from meta_rl.agent.network import encoder_kind
+
+STREAM_TRAIN = 1
+"""Random stream of training episodes."""
+STREAM_TEST = 2
+"""Random stream of test episodes: a test never replays a training episode."""
+
+
+def episode_uniforms(seeds: tf.Tensor, stream: int, index: tf.Tensor, task, batch: int):
+    """All the randomness of ``batch`` episodes of ``task``, drawn per seed from
+    ``(seed, stream, index)``.
+
+    Returns ``u_env [T, S, B, task.n_uniforms]``, ``u_action [T, S, B]`` and
+    ``u_init [S, B, task.n_init]``. Each seed's draws depend on its own seed only, so seeds
+    trained together or alone see the same episodes.
+    """
+    n_steps, n_uniforms = task.n_steps, task.n_uniforms
+    width = max(n_uniforms + 1, task.n_init)
+    counter = tf.cast(index, tf.int64) * 4 + stream
+    draws = [tf.random.stateless_uniform([n_steps + 1, batch, width],
+                                         seed=tf.stack([tf.cast(seeds[s], tf.int64), counter]))
+             for s in range(seeds.shape[0])]
+    u = tf.stack(draws, axis=1)
+    return (u[:n_steps, ..., :n_uniforms], u[:n_steps, ..., n_uniforms],
+            u[n_steps, ..., :task.n_init])
+
+
+def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tensor,
+            hidden: int, keep_records: bool = True) -> dict:
+    """Run one batch of episodes from a zero LSTM state, sampling actions.
+
+    Returns a dict with the LSTM outputs ``h [T, S, B, H]``, the LSTM ``cache`` for
+    ``lstm_backward``, the observations ``obs [T, S, B, ...]`` of a task with an
+    encoder (else None), ``logits [T, S, B, A]``, ``values``, ``actions``, ``rewards
+    [T, S, B]`` and (with ``keep_records``) the task's per-step ``records``.
+    """
+    n_steps = task.n_steps
+    n_seeds, batch = u_init.shape[:2]
+    env_state = task.initial_state(u_init)
+    zeros = tf.zeros([n_seeds, batch, hidden])
+    prev_action = -tf.ones([n_seeds, batch], tf.int32)  # -1: no previous action
+    prev_reward = tf.zeros([n_seeds, batch])
+    _, _, record_proto = task.step(env_state, tf.constant(0), prev_action, u_env[0])
+    encoder = encoder_kind(task)  # observations are kept for the encoder's gradients
+    arrays = {
+        "cache": {k: tf.TensorArray(tf.float32, n_steps) for k in ("xh", "gates", "c")},
+        "actions": tf.TensorArray(tf.int32, n_steps),
+        "rewards": tf.TensorArray(tf.float32, n_steps),
+        "records": {k: tf.TensorArray(v.dtype, n_steps) for k, v in record_proto.items()
+                    if keep_records},
+    }
+    if encoder:
+        arrays["obs"] = tf.TensorArray(tf.float32, n_steps)
+
+    def step(t, h, c, env_state, prev_action, prev_reward, arrays):
+        obs = task.observation(env_state)
+        features = encode(encoder, params, obs) if encoder else obs
+        x = agent_input(features, prev_action, prev_reward, t, n_steps, task.n_actions)
+        h, c, cache = lstm_step(params, x, h, c)
+        logits = tf.matmul(h, params["policy_w"]) + params["policy_b"][:, None]
+        action = sample_action(tf.stop_gradient(logits), u_action[t])
+        env_state, reward, record = task.step(env_state, t, action, u_env[t])
+        written = {"obs": arrays["obs"].write(t, obs)} if encoder else {}
+        arrays = {
+            **written,
+            "cache": {k: ta.write(t, cache[k]) for k, ta in arrays["cache"].items()},
+            "actions": arrays["actions"].write(t, action),
+            "rewards": arrays["rewards"].write(t, reward),
+            "records": {k: ta.write(t, record[k]) for k, ta in arrays["records"].items()},
+        }
+        return t + 1, h, c, env_state, action, reward, arrays
+
+    unroll = UNROLL if n_steps % UNROLL == 0 else 1
+
+    def body(*state):
+        for _ in range(unroll):  # a few steps per loop iteration: less loop overhead
+            state = step(*state)
+        return state
+
+    loop = tf.while_loop(lambda t, *_: t < n_steps, body,
+                         (tf.constant(0), zeros, zeros, env_state, prev_action, prev_reward,
+                          arrays), maximum_iterations=n_steps // unroll)
+    arrays = loop[-1]
+    cache = {k: ta.stack() for k, ta in arrays["cache"].items()}
+    hs = cache["gates"][..., -hidden:] * tf.tanh(cache["c"])  # h = o * tanh(c)
+    logits, values = sequence_heads(params, hs)  # once for the whole sequence
+    return {"h": hs, "cache": cache, "obs": arrays["obs"].stack() if encoder else None,
+            "logits": logits, "values": values, "actions": arrays["actions"].stack(),
+            "rewards": arrays["rewards"].stack(),
+            "records": {k: ta.stack() for k, ta in arrays["records"].items()}}

@@ -1,0 +1,73 @@
+"""Plotting shared by every family's figures: saving, closing, training curves, images.
+
+Every function that creates its own figure closes it before returning it (a notebook still
+shows a returned figure), so loops over seeds or checkpoints never pile up open figures.
+Functions that draw into a given ``ax`` leave the figure to their caller.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def finish(fig, own: bool, path: str | Path | None, dpi: int = 110):
+    """Save ``fig`` to ``path`` if given; close it if the caller created it (``own``)."""
+    if path is not None:
+        fig.savefig(path, dpi=dpi)
+    if own:
+        plt.close(fig)
+    return fig
+
+
+def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
+    """TensorBoard's smoothing: a debiased exponential moving average with factor ``weight``."""
+    values = np.asarray(values, float)
+    out, last, norm = np.empty_like(values), 0.0, 0.0
+    for i, v in enumerate(values):
+        last = weight * last + (1 - weight) * v
+        norm = weight * norm + (1 - weight)
+        out[i] = last / norm
+    return out
+
+
+def plot_reward_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str = "",
+                       references: dict[str, float] | None = None, weight: float = 0.9,
+                       ylabel: str = "reward per 100 trials", path: str | Path | None = None,
+                       ax=None):
+    """Training curves, one colour per seed: raw curve faint, smoothed curve on top.
+
+    ``curves`` maps a label (e.g. ``"seed 0"``) to ``(episodes, values)``; ``references``
+    maps a label to a constant drawn as a dashed line (e.g. the random agent's 50).
+    """
+    own = ax is None
+    fig, ax = plt.subplots(figsize=(6.5, 3.8)) if own else (ax.figure, ax)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (label, (steps, values)) in enumerate(curves.items()):
+        color = colors[i % len(colors)]
+        ax.plot(steps, values, color=color, alpha=0.2, linewidth=0.8)
+        ax.plot(steps, smooth(values, weight), color=color, linewidth=1.5, label=label)
+    for (label, value), style in zip((references or {}).items(), ("--", ":", "-.")):
+        ax.axhline(value, color="black", linestyle=style, linewidth=1, label=f"{label} ({value:.1f})")
+    ax.set_xlabel("training episode")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=7, ncol=2 if len(curves) > 4 else 1, loc="lower right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return finish(fig, own, path)
+
+
+def show_frames(frames: list[np.ndarray], titles: list[str], path: str | Path | None = None,
+                scale: float = 1.6):
+    """A row of observation images ``[H, W, 3]`` in [0, 1] (what the agent sees)."""
+    fig, axes = plt.subplots(1, len(frames), figsize=(scale * len(frames), scale * 0.9), squeeze=False)
+    for ax, frame, title in zip(axes[0], frames, titles):
+        ax.imshow(np.clip(frame, 0, 1), interpolation="nearest")
+        ax.set_title(title, fontsize=7)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return finish(fig, True, path)

@@ -1,0 +1,166 @@
+"""The bandits' reference runs (Wang et al. 2016, section 3.1): ``meta-rl reproduce bandits``.
+
+Trains every bandit config (``BANDIT_SEEDS``) into ``results/bandits/<config>/model_<seed>/``,
+tests each seed's final checkpoint with frozen weights beside Thompson sampling, the Gittins
+index, UCB1, epsilon-greedy and a random player on the same arms with the same reward draws,
+tests every agent on every other bandit family too (generalisation), and writes, besides
+what every experiment writes (``meta_rl.reproduce``), ``regret_curves.png``,
+``generalisation.png``, ``example_episodes.png`` and ``reward_curves.png``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from meta_rl.agent.network import initial_weights
+from meta_rl.learn.evaluate import load_agent, run_test
+from meta_rl.plotting import plot_reward_curves
+from meta_rl.reproduce import (
+    RESULTS,
+    TEST_SEED_OFFSET,
+    Experiment,
+    RunSet,
+    Tested,
+    read_scalars,
+    scheduled_config,
+    task_classes,
+)
+from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
+from meta_rl.tasks.bandit.presets import PRESETS
+
+BANDIT_SEEDS = {"bandit-dependent-uniform": (0, 1, 2, 3, 4), "bandit-easy": (0,),
+                "bandit-medium": (0,), "bandit-hard": (0,), "bandit-independent": (0,)}
+"""Seeds trained per config: five for the headline comparison, one for each other family."""
+TEST_EPISODES = 300
+DIRECTORY = "bandits"
+
+
+def run_sets(episodes: int | None = None, seeds: dict[str, tuple[int, ...]] = BANDIT_SEEDS) -> list[RunSet]:
+    """Each config's seeds, final checkpoint only (``episodes`` shortens the runs)."""
+    return [RunSet(scheduled_config(PRESETS[name], episodes or PRESETS[name].episodes), config_seeds,
+                   f"{DIRECTORY}/{name}") for name, config_seeds in seeds.items()]
+
+
+def run_dir(name: str, seed: int, root: Path = RESULTS) -> Path:
+    return Path(root) / DIRECTORY / name / f"model_{seed}"
+
+
+def cross_test(tested: Tested, episodes: int | None = None) -> dict:
+    """``{(trained on, tested on, seed): BanditResult}`` for every pair of bandit configs
+    (a config's own results are those ``reproduce`` tested)."""
+    results = {}
+    for run_set in tested.run_sets:
+        for seed in run_set.seeds:
+            _, _, params = load_agent(run_set.run_dir(seed, tested.root), task_classes(tested.family))
+            for other in PRESETS:
+                own = tested.results.get((run_set.name, seed)) if other == run_set.name else None
+                n = episodes or len(tested.results[run_set.name, seed].trials["action"])
+                results[run_set.name, other, seed] = own or run_test(
+                    tested.family, PRESETS[other], params, TEST_SEED_OFFSET + seed, n)
+    return results
+
+
+def summarize(tested: Tested) -> dict:
+    """``Experiment.summarize``: final cumulative regrets and the generalisation matrix."""
+    results = cross_test(tested)
+    per_config = {}
+    seeds = {r.name: r.seeds for r in tested.run_sets}
+    for name, config_seeds in seeds.items():
+        own = [results[name, name, s] for s in config_seeds]
+        players = ("agent", *own[0].baselines)
+        per_config[name] = {
+            "seeds": list(config_seeds),
+            "test_episodes": int(own[0].trials["action"].shape[0]),
+            "final_regret": {p: float(np.mean([r.final_regret(p)[0] for r in own])) for p in players},
+            "agent_per_seed": [round(r.final_regret()[0], 3) for r in own],
+            "agent_se_per_seed": [round(r.final_regret()[1], 3) for r in own],
+            "agent_over_thompson_per_seed": [round(r.final_regret()[0] / r.final_regret("thompson")[0], 3)
+                                             for r in own],
+            "cumulative_regret": {p: np.round(np.mean([r.cumulative_regret(p) for r in own], axis=0),
+                                              3).tolist() for p in players},
+        }
+    generalisation = {
+        name: {other: {"agent": float(np.mean([results[name, other, s].final_regret()[0]
+                                               for s in config_seeds])),
+                       "thompson": float(np.mean([results[name, other, s].final_regret("thompson")[0]
+                                                  for s in config_seeds]))}
+               for other in PRESETS}
+        for name, config_seeds in seeds.items()}
+    return {"configs": per_config, "generalisation": generalisation}
+
+
+def regret_table(summary: dict) -> str:
+    """Final cumulative regret of the agent (mean over seeds) and of every baseline."""
+    configs = summary["configs"]
+    players = list(next(iter(configs.values()))["final_regret"])
+    head = f"{'config':<26}{'seeds':>6}" + "".join(f"{p:>16}" for p in players)
+    rows = [head]
+    for name, c in configs.items():
+        rows.append(f"{name:<26}{len(c['seeds']):>6}" +
+                    "".join(f"{c['final_regret'][p]:>16.2f}" for p in players))
+    return "\n".join(rows)
+
+
+def generalisation_table(summary: dict) -> str:
+    """Agent's final regret / Thompson's, trained on the row's family, tested on the column's."""
+    gen = summary["generalisation"]
+    families = list(next(iter(gen.values())))
+    short = [f.removeprefix("bandit-") for f in families]
+    corner = "trained on \\ tested on"
+    rows = [f"{corner:<26}" + "".join(f"{s:>20}" for s in short)]
+    for name, row in gen.items():
+        rows.append(f"{name:<26}" + "".join(
+            f"{row[f]['agent']:>9.2f} ({row[f]['agent'] / row[f]['thompson']:4.2f}x)" for f in families))
+    rows.append("(agent's cumulative regret over 100 trials; in brackets, relative to Thompson sampling "
+                "on the same episodes)")
+    return "\n".join(rows)
+
+
+def example_episodes(family, name: str = "bandit-dependent-uniform", seed: int = 0,
+                     root: Path = RESULTS, targets: tuple[float, float] = (0.92, 0.76),
+                     episodes: int = TEST_EPISODES) -> dict[str, tuple]:
+    """The article's example: the untrained agent (initial weights) on the test episode whose
+    left-arm probability is nearest ``targets[0]``, the trained one nearest ``targets[1]``.
+
+    Returns ``{label: (trials of that one episode, p)}``.
+    """
+    config, episode, trained = load_agent(run_dir(name, seed, root), task_classes(family))
+    out = {}
+    for label, params, target in (("untrained", initial_weights(seed, config), targets[0]),
+                                  (f"trained ({episode} episodes)", trained, targets[1])):
+        result = run_test(family, config, params, TEST_SEED_OFFSET + seed, episodes)
+        e = int(np.argmin(np.abs(result.trials["p0"][:, 0] - target)))
+        out[label] = ({k: v[e] for k, v in result.trials.items()}, result.p[e])
+    return out
+
+
+def reward_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> dict[str, tuple]:
+    """``{"<family>, seed s": (episodes, reward per 100 pulls)}`` from TensorBoard."""
+    return {f"{n.removeprefix('bandit-')}, seed {s}": read_scalars(run_dir(n, s, root),
+                                                                   "perf/reward_per_100_trials")
+            for n, config_seeds in seeds.items() for s in config_seeds}
+
+
+def write_figures(tested: Tested, summary: dict, out: Path) -> None:
+    """``Experiment.figures``."""
+    seeds = {r.name: r.seeds for r in tested.run_sets}
+    plot_regret_curves(summary, path=out / "regret_curves.png")
+    plot_generalisation(summary, path=out / "generalisation.png")
+    name = "bandit-dependent-uniform" if "bandit-dependent-uniform" in seeds else next(iter(seeds))
+    plot_bandit_episodes(example_episodes(tested.family, name, seeds[name][0], tested.root),
+                         path=out / "example_episodes.png")
+    plot_reward_curves(reward_curves(seeds, tested.root), title="training: reward per 100 pulls",
+                       ylabel="reward per 100 pulls", path=out / "reward_curves.png")
+
+
+def describe(summary: dict) -> str:
+    """The regret tables as text."""
+    return (f"bandits: final cumulative regret over 100 trials (mean over seeds)\n{regret_table(summary)}\n"
+            f"\ngeneralisation:\n{generalisation_table(summary)}")
+
+
+EXPERIMENTS = {"bandits": Experiment(name="bandits", directory=DIRECTORY, run_sets=run_sets,
+                                     summarize=summarize, figures=write_figures, describe=describe,
+                                     test_episodes=TEST_EPISODES)}

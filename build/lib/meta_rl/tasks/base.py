@@ -1,0 +1,111 @@
+"""What a task family provides: the ``TaskFamily`` protocol and the pieces it hands over.
+
+A family lives in one folder, ``meta_rl/tasks/<family>/``, and exposes one object that
+satisfies ``TaskFamily`` (``FAMILY`` in its ``__init__.py``); ``meta_rl.tasks.registry``
+lists those objects. Generic code (config, agent, training, testing, parallel runs, sweeps,
+the command line, ``meta_rl.reproduce``) receives a family or its task parameters and calls
+only the hooks documented here.
+
+Hooks a family provides, and who calls them:
+
+* ``kind`` and ``params_class``: the task parameters (a frozen dataclass, a
+  ``meta_rl.config.TaskParams``) and the name that marks them in ``config.json``;
+* ``params_class(...).make_task(held_out)``: the batched task (``BatchedTask``) that the
+  compiled trainer and the tests play, environment and agent in one XLA computation;
+* ``presets``: named configs (``meta-rl train NAME``), the paper's numbers cited beside them;
+* ``test_result``: reads played test episodes into the family's ``TestResult`` (trial log,
+  CSV columns, report, headline metrics), reference players included;
+* ``experiments``: what ``meta-rl reproduce NAME`` trains, tests, summarises and plots
+  (``meta_rl.reproduce.Experiment``);
+* ``gym_envs``: gymnasium environments registered as ``meta_rl/<Id>-v0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from meta_rl.config import Config, TaskParams
+from meta_rl.reproduce import Experiment
+
+
+class BatchedTask(Protocol):
+    """A task on ``[seeds, batch]`` tensors, all its randomness drawn from uniforms passed in
+    (so seeds trained together or alone see the same episodes, and a test replays exactly)."""
+
+    obs_shape: tuple[int, ...]
+    n_actions: int
+    n_steps: int
+    """Agent steps per episode."""
+    n_trials: int
+    n_uniforms: int
+    """Uniforms per agent step."""
+    n_init: int
+    """Uniforms per episode, for ``initial_state``."""
+    encoder: str | None
+    """The agent's encoder for these observations (``meta_rl.agent.encoders``), or None."""
+
+    def initial_state(self, u_init: Any) -> dict:
+        """Episode states from uniforms ``[..., n_init]``."""
+
+    def observation(self, state: dict) -> Any:
+        """float32 observations ``[..., *obs_shape]``."""
+
+    def step(self, state: dict, t: Any, action: Any, u: Any) -> tuple[dict, Any, dict]:
+        """``(new state, reward, record)``; the record's arrays become the test's per-step
+        ``records`` (``meta_rl.learn.evaluate.TestEpisodes``)."""
+
+
+class TestResult(Protocol):
+    """A family's reading of test episodes played with frozen weights."""
+
+    trials: dict[str, np.ndarray]
+    """Per-trial arrays ``[episodes, trials]``, one per CSV column after episode and trial."""
+    csv_columns: tuple[str, ...]
+    """Columns of ``meta-rl test --trials-csv``: ``episode, trial, ...``."""
+
+    def report(self) -> str:
+        """The text ``meta-rl test`` prints."""
+
+    def metrics(self) -> dict[str, float]:
+        """Headline numbers, one row of a sweep's summary (``meta-rl sweep``)."""
+
+
+class TaskFamily(Protocol):
+    """One family of tasks (see the module docstring for who calls each hook)."""
+
+    kind: str
+    """The family's name, saved as the task's ``kind`` in every ``config.json``."""
+    params_class: type[TaskParams]
+    """Its frozen parameters dataclass."""
+    presets: Mapping[str, Config]
+    """Named configs: ``meta-rl train NAME``."""
+    experiments: Mapping[str, Experiment]
+    """Reference runs: ``meta-rl reproduce NAME``."""
+    gym_envs: Mapping[str, tuple[type, dict]]
+    """Environment id (``meta_rl/<Id>-v0``) -> (gymnasium env class, its keyword arguments)."""
+
+    def test_result(self, config: Config, played: Any, seed: int, held_out: bool) -> TestResult:
+        """The result of test episodes ``played`` (``meta_rl.learn.evaluate.TestEpisodes``)
+        of ``config``'s task; ``seed`` seeds the reference players' own randomness."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """A ``TaskFamily`` assembled from a family folder's parts (each folder's ``FAMILY``)."""
+
+    kind: str
+    params_class: type
+    presets: Mapping[str, Config]
+    experiments: Mapping[str, Experiment]
+    gym_envs: Mapping[str, tuple[type, dict]]
+    test_result: Callable[[Config, Any, int, bool], TestResult]
+
+    def __post_init__(self):
+        for name, config in self.presets.items():  # a preset is found by its config's name
+            if config.name != name or config.task.kind != self.kind:
+                raise ValueError(f"preset {name!r} of family {self.kind!r} holds config "
+                                 f"{config.name!r} of kind {config.task.kind!r}")

@@ -1,0 +1,122 @@
+"""The Harlow task's reference runs (Wang et al. 2018, Simulation 5): ``meta-rl reproduce
+harlow``.
+
+Trains every level's seeds (``HARLOW_SEEDS``) into ``results/harlow/<level>/model_<seed>/``,
+tests each seed's final checkpoint on held-out objects with frozen weights, tests the
+checkpoints kept along each level's first seed (accuracy by trial position over training,
+the paper's Fig. 6c), and writes, besides what every experiment writes
+(``meta_rl.reproduce``), ``accuracy_by_trial.png``, ``accuracy_over_training.png`` and
+``reward_curves.png``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from meta_rl.config import Config
+from meta_rl.plotting import plot_reward_curves
+from meta_rl.reproduce import RESULTS, Experiment, RunSet, Tested, read_scalars, scheduled_config
+from meta_rl.tasks.harlow.plots import plot_harlow_accuracy, plot_harlow_over_training
+from meta_rl.tasks.harlow.presets import PRESETS
+
+HARLOW_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
+                "harlow-psychlab": (0,)}
+"""Seeds trained per level."""
+QUANTILES = {"harlow-symbolic": 8, "harlow-pixels": 8, "harlow-psychlab": 4}
+"""Checkpoints of each level's first seed kept along training (the accuracy-over-training
+figure); psychlab keeps fewer, its checkpoints being larger."""
+TEST_EPISODES = 300
+DIRECTORY = "harlow"
+
+
+def harlow_config(name: str, episodes: int | None = None) -> Config:
+    """The preset as trained for the reference results: a checkpoint at every
+    ``QUANTILES[name]``-th of training, 320 TensorBoard points."""
+    config = PRESETS[name]
+    episodes = episodes or config.episodes
+    batch = config.batch_episodes
+    keep = max(batch, episodes // QUANTILES[name] // batch * batch)
+    log = max(batch, episodes // 320 // batch * batch)
+    return scheduled_config(config, episodes, keep, keep, log)
+
+
+def level_dir(name: str, root: Path = RESULTS) -> Path:
+    return Path(root) / DIRECTORY / name.removeprefix("harlow-")
+
+
+def run_dir(name: str, seed: int, root: Path = RESULTS) -> Path:
+    return level_dir(name, root) / f"model_{seed}"
+
+
+def run_sets(episodes: int | None = None, seeds: dict[str, tuple[int, ...]] = HARLOW_SEEDS) -> list[RunSet]:
+    """Each level's seeds; the first keeps its checkpoints along training."""
+    return [RunSet(harlow_config(name, episodes), level_seeds,
+                   f"{DIRECTORY}/{name.removeprefix('harlow-')}", level_seeds[:1])
+            for name, level_seeds in seeds.items()]
+
+
+def summarize(tested: Tested) -> dict:
+    """``Experiment.summarize``: accuracy by trial position per level and seed, and over
+    the training of each level's first seed."""
+    levels = {}
+    for run_set in tested.run_sets:
+        name = run_set.name
+        rs = [tested.results[name, s] for s in run_set.seeds]
+        after_first = [r.accuracy_after_first for r in rs]
+        episodes = int(rs[0].trials["choice"].shape[0])
+        over = tested.test_checkpoints(name, run_set.seeds[0], episodes)
+        levels[name] = {
+            "seeds": list(run_set.seeds),
+            "test_episodes": episodes,
+            "accuracy_by_trial_per_seed": [np.round(r.accuracy, 4).tolist() for r in rs],
+            "accuracy_by_trial_mean": np.round(np.mean([r.accuracy for r in rs], axis=0), 4).tolist(),
+            "accuracy_trials_2_6_per_seed": [round(a, 4) for a in after_first],
+            "seeds_at_least_90": int(sum(a >= 0.9 for a in after_first)),
+            "seeds_at_least_95": int(sum(a >= 0.95 for a in after_first)),
+            "reward_per_episode_per_seed": [round(r.reward, 3) for r in rs],
+            "left_rewarded": round(float(np.mean([r.left_rewarded for r in rs])), 4),
+            "no_choice": round(float(np.mean([r.no_choice for r in rs])), 4),
+            "over_training": {"seed": run_set.seeds[0],
+                              "checkpoint_episodes": [int(e) for e, _ in over],
+                              "accuracy_by_trial": np.round([r.accuracy for _, r in over], 4).tolist()},
+        }
+    return {"levels": levels}
+
+
+def accuracy_table(summary: dict) -> str:
+    """Accuracy by trial position (mean over seeds), trials 2-6 per seed, and reward."""
+    rows = [f"{'level':<17}{'seeds':>6}" + "".join(f"{'trial ' + str(t):>9}" for t in range(1, 7))
+            + f"{'trials 2-6 per seed':>34}{'reward/25':>11}"]
+    for name, lv in summary["levels"].items():
+        per_seed = " ".join(f"{a:.3f}" for a in lv["accuracy_trials_2_6_per_seed"])
+        rows.append(f"{name.removeprefix('harlow-'):<17}{len(lv['seeds']):>6}"
+                    + "".join(f"{a:>9.3f}" for a in lv["accuracy_by_trial_mean"])
+                    + f"{per_seed:>34}{np.mean(lv['reward_per_episode_per_seed']):>11.2f}")
+    rows.append("(fraction of held-out test episodes choosing the rewarded object; mean over seeds)")
+    return "\n".join(rows)
+
+
+def reward_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> dict[str, tuple]:
+    """``{"<level>, seed s": (episodes, reward per episode)}`` from TensorBoard."""
+    return {f"{n.removeprefix('harlow-')}, seed {s}": read_scalars(run_dir(n, s, root), "perf/reward")
+            for n, level_seeds in seeds.items() for s in level_seeds}
+
+
+def write_figures(tested: Tested, summary: dict, out: Path) -> None:
+    """``Experiment.figures``."""
+    plot_harlow_accuracy(summary, path=out / "accuracy_by_trial.png")
+    plot_harlow_over_training(summary, path=out / "accuracy_over_training.png")
+    plot_reward_curves(reward_curves({r.name: r.seeds for r in tested.run_sets}, tested.root),
+                       title="training: choice and fixation reward per episode",
+                       ylabel="reward per episode (optimal choices: 25)", path=out / "reward_curves.png")
+
+
+def describe(summary: dict) -> str:
+    return f"harlow: accuracy by trial position on held-out objects\n{accuracy_table(summary)}"
+
+
+EXPERIMENTS = {"harlow": Experiment(name="harlow", directory=DIRECTORY, run_sets=run_sets,
+                                    summarize=summarize, figures=write_figures, describe=describe,
+                                    test_episodes=TEST_EPISODES)}

@@ -1,0 +1,90 @@
+"""Test results on the Harlow task: accuracy by trial position (Wang et al. 2018, Fig. 6c).
+
+Trial 1 of an episode is a guess (the objects are new); from trial 2 on, an agent that has
+learned to learn picks the object that was rewarded, wherever it now stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from meta_rl.tasks.harlow.env import records_to_trials
+
+CSV_COLUMNS = ("episode", "trial", "left_object", "right_object", "rewarded_object", "choice", "reward")
+OPTIMAL_REWARD = 25.0
+"""Expected choice reward per episode of a perfect learner: trial 1 is worth 0 on average,
+trials 2-6 pay +5 each."""
+
+
+def correct(trials: dict[str, np.ndarray]) -> np.ndarray:
+    """``[episodes, trials]`` booleans: the rewarded object was chosen."""
+    chosen = np.where(trials["choice"] == 0, trials["left_object"], trials["right_object"])
+    return (trials["choice"] >= 0) & (chosen == trials["rewarded_object"])
+
+
+def accuracy_by_trial(trials: dict[str, np.ndarray]) -> np.ndarray:
+    """Fraction of episodes choosing the rewarded object at each trial position ``[6]``
+    (a trial with no choice counts as wrong)."""
+    return correct(trials).mean(axis=0)
+
+
+@dataclass
+class HarlowResult:
+    """The agent's test trials ``[episodes, 6]`` (``CSV_COLUMNS`` after episode and trial)."""
+
+    trials: dict[str, np.ndarray]
+    held_out: bool = True
+    csv_columns = CSV_COLUMNS
+
+    @property
+    def accuracy(self) -> np.ndarray:
+        return accuracy_by_trial(self.trials)
+
+    @property
+    def accuracy_after_first(self) -> float:
+        """Accuracy over trials 2-6 (the issue's and the paper's measure of learning to learn)."""
+        return float(correct(self.trials)[:, 1:].mean())
+
+    @property
+    def left_rewarded(self) -> float:
+        """Fraction of trials with the rewarded object on the left (0.5 by construction)."""
+        return float(np.mean(self.trials["left_object"] == self.trials["rewarded_object"]))
+
+    @property
+    def no_choice(self) -> float:
+        return float(np.mean(self.trials["choice"] < 0))
+
+    @property
+    def reward(self) -> float:
+        """Mean choice reward per episode (fixation rewards excluded; optimal 25)."""
+        return float(self.trials["reward"].sum(axis=1).mean())
+
+    def metrics(self) -> dict[str, float]:
+        """Accuracy on trials 1 and 2-6, and the choice reward per episode."""
+        return {"trial_1": float(self.accuracy[0]), "trials_2_6": self.accuracy_after_first,
+                "reward": self.reward}
+
+    def report(self) -> str:
+        """The text the ``test`` command prints."""
+        n = self.trials["choice"].shape[0]
+        se = np.sqrt(np.maximum(self.accuracy * (1 - self.accuracy), 1e-12) / n)
+        objects = "held-out objects" if self.held_out else "training objects"
+        lines = [f"accuracy by trial position ({n} episodes of {objects}; ± binomial s.e.):"]
+        lines += [f"  trial {t + 1}: {a:6.1%} ± {s:4.1%}" for t, (a, s) in enumerate(zip(self.accuracy, se))]
+        lines += [
+            f"trials 2-6: {self.accuracy_after_first:.1%} correct (paper, Fig. 6c: about 97-98 % on trial 2)",
+            f"choice reward per episode: {self.reward:.2f} of an optimal {OPTIMAL_REWARD:.0f} "
+            f"({self.reward / OPTIMAL_REWARD:.0%}); the original reimplementation: about 10 (40 %)",
+            f"rewarded object on the left in {self.left_rewarded:.1%} of trials; no choice made in "
+            f"{self.no_choice:.1%}",
+        ]
+        return "\n".join(lines)
+
+
+def test_result(config, played, seed: int, held_out: bool = True) -> HarlowResult:
+    """The Harlow test result of the played test episodes
+    (``meta_rl.learn.evaluate.TestEpisodes``)."""
+    trials = records_to_trials(played.records, config.task)
+    return HarlowResult({k: np.asarray(trials[k]).astype(int) for k in CSV_COLUMNS[2:]}, held_out)

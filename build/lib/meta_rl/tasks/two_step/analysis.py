@@ -1,0 +1,152 @@
+"""Behavioural analysis of the two-step task, as pure numpy functions.
+
+All functions take per-trial arrays ``[episodes, trials]`` of one seed: ``actions`` (stage-1
+choice, 0/1), ``common`` (1 if the transition was common) and ``rewards`` (0/1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from meta_rl.tasks.two_step.env import TwoStepParams, initial_rich, step_trial
+
+BINS = ("common-rewarded", "common-unrewarded", "uncommon-rewarded", "uncommon-unrewarded")
+"""Order of the four stay-probability bins (previous trial's transition and reward)."""
+
+PAPER_STAY = np.array([0.94, 0.59, 0.71, 0.95])
+"""Wang et al. 2018, Simulation 4 (read off the figure), in ``BINS`` order."""
+ORIGINAL_STAY = np.array([0.939, 0.539, 0.706, 0.975])
+"""The original biorxiv-final checkpoint of seed 0, 301 test episodes."""
+
+
+def _previous_trial_bins(actions, common, rewards):
+    actions, common, rewards = (np.asarray(x) for x in (actions, common, rewards))
+    stay = actions[:, 1:] == actions[:, :-1]  # the first trial of an episode has no "before"
+    prev_common = common[:, :-1].astype(bool)
+    prev_reward = rewards[:, :-1] > 0
+    return stay.ravel(), prev_common.ravel(), prev_reward.ravel()
+
+
+def stay_probabilities(actions, common, rewards) -> np.ndarray:
+    """P(repeat the stage-1 choice) in the four ``BINS``, pooled over episodes.
+
+    An empty bin gives NaN.
+    """
+    stay, prev_common, prev_reward = _previous_trial_bins(actions, common, rewards)
+    out = []
+    for c, r in ((True, True), (True, False), (False, True), (False, False)):
+        mask = (prev_common == c) & (prev_reward == r)
+        out.append(stay[mask].mean() if mask.any() else np.nan)
+    return np.array(out)
+
+
+@dataclass(frozen=True)
+class Regression:
+    """Logistic regression of stay on reward, transition and their interaction (±1 coded)."""
+
+    names: tuple[str, ...]
+    coef: np.ndarray
+    se: np.ndarray
+
+    @property
+    def z(self) -> np.ndarray:
+        return self.coef / self.se
+
+    @property
+    def p(self) -> np.ndarray:
+        """Two-sided p-values of the Wald tests."""
+        return 2 * stats.norm.sf(np.abs(self.z))
+
+    def table(self) -> str:
+        """The coefficients as a small text table."""
+        rows = [f"{'term':<22}{'coef':>9}{'se':>9}{'z':>9}{'p':>11}"]
+        for i, name in enumerate(self.names):
+            rows.append(f"{name:<22}{self.coef[i]:>9.3f}{self.se[i]:>9.3f}{self.z[i]:>9.2f}"
+                        f"{self.p[i]:>11.2g}")
+        return "\n".join(rows)
+
+
+def logistic_fit(x: np.ndarray, y: np.ndarray, iterations: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """Maximum-likelihood logistic regression by Newton's method; returns (coef, se)."""
+    beta = np.zeros(x.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-x @ beta))
+        hessian = x.T @ (x * (p * (1 - p))[:, None])
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(len(beta)), x.T @ (y - p))
+        beta += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    p = 1.0 / (1.0 + np.exp(-x @ beta))
+    cov = np.linalg.inv(x.T @ (x * (p * (1 - p))[:, None]))
+    return beta, np.sqrt(np.diag(cov))
+
+
+def stay_regression(actions, common, rewards) -> Regression:
+    """Daw et al. (2011): stay ~ 1 + reward + transition + reward x transition.
+
+    Predictors are coded +1 (rewarded / common) and -1 (unrewarded / uncommon), so the
+    interaction is the model-based signature and the reward term the model-free one.
+    """
+    stay, prev_common, prev_reward = _previous_trial_bins(actions, common, rewards)
+    r = np.where(prev_reward, 1.0, -1.0)
+    t = np.where(prev_common, 1.0, -1.0)
+    x = np.stack([np.ones_like(r), r, t, r * t], axis=1)
+    coef, se = logistic_fit(x, stay.astype(float))
+    return Regression(("intercept", "reward", "transition", "reward x transition"), coef, se)
+
+
+def is_model_based(stay: np.ndarray, regression: Regression, alpha: float = 0.05) -> bool:
+    """The model-based signature: common-rewarded > uncommon-rewarded, uncommon-unrewarded
+    > common-unrewarded, and a positive reward x transition interaction with p < alpha."""
+    return bool(stay[0] > stay[2] and stay[3] > stay[1]
+                and regression.coef[3] > 0 and regression.p[3] < alpha)
+
+
+def reward_per_100(rewards) -> float:
+    """Mean reward per 100 trials."""
+    return float(np.mean(rewards) * 100.0)
+
+
+def bayes_observer(u_trials: np.ndarray, u_init: np.ndarray, params: TwoStepParams) -> dict:
+    """The Bayes-optimal observer played on given task randomness.
+
+    It knows the task's parameters, keeps the posterior that S2 is the rich state (with the
+    swap hazard applied before each trial), and picks the action whose common transition
+    leads to the more probably rich state. ``u_trials [E, N, 3]`` and ``u_init [E]`` are the
+    uniforms the task uses (see ``trial_uniforms``); returns per-trial arrays.
+    """
+    return _play(u_trials, u_init, params, policy=None)
+
+
+def random_agent(u_trials: np.ndarray, u_init: np.ndarray, params: TwoStepParams,
+                 seed: int) -> dict:
+    """An agent choosing a1/a2 with equal probability, on the same task randomness."""
+    rng = np.random.default_rng(seed)
+    return _play(u_trials, u_init, params, policy=rng)
+
+
+def _play(u_trials, u_init, params: TwoStepParams, policy) -> dict:
+    n_episodes, n_trials, _ = u_trials.shape
+    rich = initial_rich(np.asarray(u_init))
+    belief = np.full(n_episodes, 0.5)  # P(S2 is rich)
+    q, hi, lo = params.swap_prob, params.rich_reward_prob, params.poor_reward_prob
+    out = {k: np.zeros((n_episodes, n_trials), int)
+           for k in ("action", "state", "common", "reward", "rich_state")}
+    for n in range(n_trials):
+        belief = belief * (1 - q) + (1 - belief) * q
+        if policy is None:
+            # a1 leads commonly to S2: choose it when S2 is more probably rich.
+            better_a1 = (belief >= 0.5) == (params.common_prob >= 0.5)
+            action = np.where(better_a1, 0, 1)
+        else:
+            action = policy.integers(0, 2, n_episodes)
+        rich, state, common, reward = step_trial(rich, action, u_trials[:, n], params)
+        like_s2 = np.where(state == 1, np.where(reward > 0, hi, 1 - hi), np.where(reward > 0, lo, 1 - lo))
+        like_s3 = np.where(state == 1, np.where(reward > 0, lo, 1 - lo), np.where(reward > 0, hi, 1 - hi))
+        belief = belief * like_s2 / (belief * like_s2 + (1 - belief) * like_s3)
+        for key, value in zip(out, (action, state, common, reward, rich)):
+            out[key][:, n] = value
+    return out

@@ -1,0 +1,262 @@
+"""The two-step task's figures: stay probabilities, their evolution over training, the
+task's diagram, single trials and an animated test episode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation, PillowWriter
+from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
+
+from meta_rl.plotting import finish
+from meta_rl.tasks.two_step.analysis import BINS
+
+BAR_LABELS = ("common\nrewarded", "common\nunrewarded", "uncommon\nrewarded",
+              "uncommon\nunrewarded")
+BIN_COLORS = ("#1f77b4", "#aec7e8", "#d62728", "#ff9896")
+STATE_NAMES = ("S1", "S2", "S3")
+ACTION_NAMES = ("a1", "a2")
+RICH_COLORS = {1: "#dbe9f6", 2: "#f9dcdc"}  # background when S2 / S3 is the rich state
+
+def plot_stay_probabilities(per_seed: np.ndarray, title: str = "", references: dict | None = None,
+                            path: str | Path | None = None, ax=None):
+    """Bars = mean over seeds of the four stay probabilities, one dot per seed.
+
+    ``per_seed`` is ``[n_seeds, 4]`` in ``analysis.BINS`` order; ``references``
+    maps a label to four values drawn as markers beside the bars (e.g. the paper's).
+    Saves to ``path`` if given and closes the figure it made; returns the figure.
+    """
+    per_seed = np.atleast_2d(np.asarray(per_seed, float))
+    own = ax is None
+    fig, ax = plt.subplots(figsize=(5, 3.6)) if own else (ax.figure, ax)
+    x = np.arange(len(BINS))
+    ax.bar(x, per_seed.mean(axis=0), color=BIN_COLORS, edgecolor="black", width=0.6,
+           label=f"mean of {len(per_seed)} seed{'s' if len(per_seed) > 1 else ''}")
+    rng = np.random.default_rng(0)  # fixed jitter so the figure is reproducible
+    for row in per_seed:
+        ax.scatter(x + rng.uniform(-0.12, 0.12, len(x)), row, color="black", s=12, zorder=3)
+    for (label, values), marker in zip((references or {}).items(), ("D", "s", "^")):
+        ax.scatter(x + 0.38, values, marker=marker, s=28, zorder=3, label=label,
+                   facecolor="white", edgecolor="black")
+    ax.set_xticks(x, BAR_LABELS, fontsize=8)
+    ax.set_ylim(0.0, 1.05)
+    ax.set_ylabel("stay probability")
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="lower center")
+    fig.tight_layout()
+    return finish(fig, own, path, dpi=120)
+
+
+def plot_stay_panels(panels: dict[str, np.ndarray], references: dict | None = None,
+                     path: str | Path | None = None, suptitle: str = ""):
+    """Several stay-probability plots side by side: ``{title: per_seed [n_seeds, 4]}``."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
+    for ax, (title, per_seed) in zip(axes[0], panels.items()):
+        plot_stay_probabilities(per_seed, title=title, references=references, ax=ax)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return finish(fig, True, path)
+
+
+def plot_stay_evolution(episodes: np.ndarray, stays: np.ndarray, title: str = "",
+                        references: np.ndarray | None = None, path: str | Path | None = None):
+    """Stay probabilities of checkpoints along training.
+
+    ``stays`` is ``[n_checkpoints, n_seeds, 4]`` (``BINS`` order) measured at ``episodes``;
+    thick lines are the mean over seeds, thin lines single seeds. ``references`` (four
+    values, e.g. the paper's) are drawn as markers at the right edge.
+    """
+    stays = np.asarray(stays, float)
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    for b, (name, color) in enumerate(zip(BINS, BIN_COLORS)):
+        style = "-" if b in (0, 3) else "--"  # model-based: solid lines high, dashed low
+        if stays.shape[1] > 1:
+            ax.plot(episodes, stays[:, :, b], color=color, linewidth=0.7, alpha=0.5, linestyle=style)
+        ax.plot(episodes, stays[:, :, b].mean(axis=1), color=color, linewidth=2.2, linestyle=style,
+                marker="o", markersize=3, label=name)
+        if references is not None:
+            ax.scatter([episodes[-1] * 1.03], [references[b]], marker="D", color=color,
+                       edgecolor="black", zorder=3, label="paper (Sim. 4)" if b == 3 else None)
+    ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0.0, 1.05)
+    ax.set_xlabel("training episode of the checkpoint")
+    ax.set_ylabel("stay probability")
+    n_seeds = stays.shape[1]
+    ax.set_title(title or f"stay probabilities during training ({n_seeds} seed{'s' * (n_seeds > 1)})")
+    ax.legend(fontsize=7, loc="lower left")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return finish(fig, True, path)
+
+
+# --- the task and single trials -------------------------------------------------------------
+
+_POS = {"S1": (0.5, 0.86), "a1": (0.28, 0.55), "a2": (0.72, 0.55), "S2": (0.2, 0.16),
+        "S3": (0.8, 0.16)}
+
+
+def _arrow(ax, start: str, end: str, **kwargs):
+    """Arrow between two nodes of the diagram, trimmed to the circles and labels."""
+    (x0, y0), (x1, y1) = _POS[start], _POS[end]
+    length = np.hypot(x1 - x0, y1 - y0)
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    trim0 = 0.11 if start.startswith("S") else 0.05
+    trim1 = 0.11 if end.startswith("S") else 0.05
+    arrow = FancyArrowPatch((x0 + trim0 * ux, y0 + trim0 * uy), (x1 - trim1 * ux, y1 - trim1 * uy),
+                            shrinkA=0, shrinkB=0, arrowstyle="-|>", mutation_scale=11, **kwargs)
+    ax.add_patch(arrow)
+
+
+def draw_trial(ax, action: int | None = None, state: int | None = None, common: int | None = None,
+               reward: int | None = None, rich_state: int | None = None,
+               common_prob: float = 0.8, rich_prob: float = 0.9, poor_prob: float = 0.1,
+               title: str = ""):
+    """Draw the task, and one trial of it if ``action`` is given, into ``ax``.
+
+    S1 on top, the two actions below it, the stage-2 states S2 and S3 at the bottom. Solid
+    arrows are the common transitions (a1 -> S2, a2 -> S3), dashed ones the uncommon. The
+    chosen action and the transition taken are drawn in colour, the reward next to the
+    stage-2 state reached. ``rich_state`` (1 = S2, 2 = S3) is shaded and labelled with its
+    reward probability; the agent never sees it.
+    """
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.04, 1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    for a, name in enumerate(ACTION_NAMES):
+        chosen = action == a
+        _arrow(ax, "S1", name, color="#2ca02c" if chosen else "#bbbbbb",
+               linewidth=2.2 if chosen else 1.0)
+        for s, is_common in ((1 + a, True), (2 - a, False)):
+            taken = chosen and s == state
+            color = ("#2ca02c" if is_common else "#ff7f0e") if taken else "#c8c8c8"
+            _arrow(ax, name, STATE_NAMES[s], color=color, linestyle="-" if is_common else "--",
+                   linewidth=(2.4 if taken else 1.2) * (1.0 if is_common else 0.8))
+        x, y = _POS[name]
+        ax.text(x, y, name, ha="center", va="center", fontsize=10,
+                color="#2ca02c" if chosen else "#888888", weight="bold" if chosen else "normal")
+    for s, name in enumerate(STATE_NAMES):
+        x, y = _POS[name]
+        face = RICH_COLORS[s] if s and s == rich_state else "white"
+        ax.add_patch(Circle((x, y), 0.1, facecolor=face, edgecolor="black",
+                            linewidth=3.0 if s == state else 1.2))
+        ax.text(x, y, name, ha="center", va="center", fontsize=11, weight="bold")
+        if s and rich_state is not None:
+            p = rich_prob if s == rich_state else poor_prob
+            ax.text(x, y - 0.165, f"P(r)={p:g}", ha="center", va="center", fontsize=8)
+    if action is None:  # the bare task: label the transition probabilities
+        for x, y, text in ((0.17, 0.37, common_prob), (0.83, 0.37, common_prob),
+                           (0.40, 0.27, 1 - common_prob), (0.60, 0.27, 1 - common_prob)):
+            ax.text(x, y, f"{text:g}", fontsize=9, ha="center", va="center")
+    if state is not None and reward is not None:
+        x, y = _POS[STATE_NAMES[state]]
+        ax.text(x + (-0.17 if state == 1 else 0.17), y, "+1" if reward else "0", ha="center",
+                va="center", fontsize=13, weight="bold", color="#2ca02c" if reward else "#777777")
+    ax.set_title(title, fontsize=9)
+
+
+def _trial_title(trials: dict, e: int, n: int) -> str:
+    a, s, c, r = (int(trials[k][e, n]) for k in ("action", "state", "common", "reward"))
+    kind = "common" if c else "uncommon"
+    return f"trial {n + 1}: {ACTION_NAMES[a]} -> {STATE_NAMES[s]} ({kind}), reward {r}"
+
+
+def _trial_kwargs(trials: dict, e: int, n: int) -> dict:
+    return {k: int(trials[k][e, n]) for k in ("action", "state", "common", "reward", "rich_state")}
+
+
+def draw_task(common_prob: float = 0.8, rich_prob: float = 0.9, poor_prob: float = 0.1,
+              path: str | Path | None = None):
+    """The structure of the two-step task, with S2 shown as the rich state."""
+    fig, ax = plt.subplots(figsize=(3.6, 3.4))
+    draw_trial(ax, rich_state=1, common_prob=common_prob, rich_prob=rich_prob, poor_prob=poor_prob,
+               title="two-step task (shaded: the rich state)")
+    fig.tight_layout()
+    return finish(fig, True, path)
+
+
+def plot_trials(trials: dict, episode: int = 0, first: int = 0, n: int = 6, params=None,
+                path: str | Path | None = None):
+    """Trials ``first .. first + n - 1`` of one episode, one small diagram each.
+
+    ``trials`` holds per-trial arrays ``[episodes, trials]`` (``action``, ``state``,
+    ``common``, ``reward``, ``rich_state``), as returned by ``meta_rl.learn.evaluate.run_test``
+    (``.trials``) or ``players.play_env``.
+    """
+    probs = _probs(params)
+    cols = min(n, 6)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.4 * cols, 2.6 * rows), squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        if i >= n:
+            ax.axis("off")
+            continue
+        t = first + i
+        draw_trial(ax, **_trial_kwargs(trials, episode, t), **probs,
+                   title=_trial_title(trials, episode, t).replace(": ", ":\n"))
+    fig.tight_layout()
+    return finish(fig, True, path)
+
+
+def _probs(params) -> dict:
+    if params is None:
+        return {}
+    return {"common_prob": params.common_prob, "rich_prob": params.rich_reward_prob,
+            "poor_prob": params.poor_reward_prob}
+
+
+def animate_episode(trials: dict, path: str | Path, episode: int = 0, n_trials: int | None = None,
+                    params=None, title: str = "", fps: int = 3, dpi: int = 70) -> Path:
+    """A GIF of one episode, one frame per trial: the trial (left), the choices so far (right).
+
+    The right panel shows every choice up to the current trial (filled: rewarded; orange
+    edge: uncommon transition) over a background coloured by the rich state, so switches
+    after a swap of the rich state are visible. Drawn with matplotlib only, written with
+    ``PillowWriter``; the figure is closed. Returns the path of the GIF.
+    """
+    n_total = trials["action"].shape[1] if n_trials is None else n_trials
+    probs = _probs(params)
+    e = episode
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.0, 3.3),
+                                      gridspec_kw={"width_ratios": [1, 1.9]})
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.16, top=0.78, wspace=0.22)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    for n in range(n_total):
+        right.add_patch(Rectangle((n + 0.5, -0.6), 1, 2.2, linewidth=0,
+                                  color=RICH_COLORS[int(trials["rich_state"][e, n])]))
+    right.set_xlim(0.5, n_total + 0.5)
+    right.set_ylim(-0.6, 1.6)
+    right.set_yticks([0, 1], ["a1 (→S2)", "a2 (→S3)"], fontsize=8)
+    right.set_xlabel("trial (background: blue = S2 rich, red = S3 rich)", fontsize=8)
+    right.tick_params(axis="x", labelsize=7)
+    x = np.arange(1, n_total + 1)
+    y = trials["action"][e, :n_total]
+    rewarded = trials["reward"][e, :n_total].astype(bool)
+    common = trials["common"][e, :n_total].astype(bool)
+    face = np.where(rewarded[:, None], [[0.0, 0.0, 0.0, 1.0]], [[1.0, 1.0, 1.0, 1.0]])
+    edge = np.where(common[:, None], [[0.0, 0.0, 0.0, 1.0]], [[1.0, 0.5, 0.05, 1.0]])
+    dots = right.scatter(x, y, s=24, facecolors=face, edgecolors=edge, linewidths=1.3, zorder=3)
+
+    def frame(n):
+        left.clear()
+        draw_trial(left, **_trial_kwargs(trials, e, n), **probs,
+                   title=_trial_title(trials, e, n).replace(": ", ":\n"))
+        dots.set_offsets(np.column_stack([x, y])[: n + 1])
+        dots.set_facecolors(face[: n + 1])
+        dots.set_edgecolors(edge[: n + 1])
+        total = int(rewarded[: n + 1].sum())
+        right.set_title(f"reward so far: {total} in {n + 1} trials "
+                        "(filled: rewarded, orange: uncommon)", fontsize=8)
+        return []
+
+    animation = FuncAnimation(fig, frame, frames=n_total, blit=False)
+    path = Path(path)
+    try:
+        animation.save(path, writer=PillowWriter(fps=fps), dpi=dpi)
+    finally:
+        plt.close(fig)
+    return path

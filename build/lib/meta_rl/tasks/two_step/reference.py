@@ -1,0 +1,369 @@
+"""The two-step task's reference runs: one experiment per variant (``meta-rl reproduce
+biorxiv-final``, ``biorxiv-first-try``, ``arxiv``).
+
+Each trains its seeds, tests every final checkpoint on fresh episodes with frozen weights,
+measures the stay probabilities of the checkpoints kept along the way, and writes into the
+variant's directory, besides what every experiment writes (``meta_rl.reproduce``):
+``reward_curves.png``, ``stay_probabilities.png``, ``stay_evolution.png`` and
+``episode.gif``. The notebooks use the same functions, so they show what the command wrote.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import meta_rl.tasks.two_step.analysis as analysis
+from meta_rl.config import Config
+from meta_rl.errors import MetaRLError
+from meta_rl.plotting import plot_reward_curves
+from meta_rl.reproduce import (
+    LOG_EVERY,
+    RESULTS,
+    TEST_SEED_OFFSET,
+    Experiment,
+    RunSet,
+    Tested,
+    read_scalars,
+    scheduled_config,
+    test_checkpoints,
+    test_final,
+    train_run_set,
+)
+from meta_rl.tasks.two_step.plots import animate_episode, plot_stay_evolution, plot_stay_probabilities
+from meta_rl.tasks.two_step.presets import PRESETS
+from meta_rl.tasks.two_step.result import TestResult
+
+REWARD_TAG = "perf/reward_per_100_trials"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """How one variant's reference run is trained and tested."""
+
+    name: str
+    """Config preset (``presets.PRESETS``)."""
+    directory: str
+    """Where the runs go, relative to the results directory."""
+    seeds: tuple[int, ...]
+    episodes: int
+    """Training episodes per seed."""
+    keep_every: int
+    """Checkpoints kept along the way (for the evolution of the stay probabilities)."""
+    test_episodes: int
+    """Test episodes per seed with frozen weights."""
+    evolution_seeds: tuple[int, ...]
+    """Seeds whose intermediate checkpoints are kept (the others keep their final one only)."""
+    animation_trials: int
+    """Trials of test episode 0 shown in ``episode.gif``."""
+
+
+REFERENCES = {
+    # the original: 8 seeds x 20k episodes, 300 test episodes per seed
+    "biorxiv-final": Reference("biorxiv-final", "biorxiv/final", tuple(range(8)), 20000, 2000, 300,
+                               (0, 1), 50),
+    # the original needed ~50k (its run: 194k); this one shows the signature well before 20k
+    "biorxiv-first-try": Reference("biorxiv-first-try", "biorxiv/first-try", (0,), 20000, 2000, 300,
+                                   (0,), 50),
+    # episodes are 10 trials long: 3000 test episodes (the original's) = 30,000 trials, as above
+    "arxiv": Reference("arxiv", "arxiv", (0,), 40000, 4000, 3000, (0,), 10),
+}
+
+
+def reference(name: str) -> Reference:
+    """The reference settings of variant ``name``; ``MetaRLError`` listing the choices."""
+    if name not in REFERENCES:
+        raise MetaRLError(f"unknown variant {name!r}; choose one of: {', '.join(REFERENCES)}")
+    return REFERENCES[name]
+
+
+def reference_config(ref: Reference, episodes: int | None = None) -> Config:
+    """The training config of ``ref``: the preset with the reference episodes and checkpoints.
+
+    ``episodes`` trains a shorter (or longer) run with proportionally spaced checkpoints
+    (the notebooks' smoke mode). Only the newest checkpoint and multiples of ``keep_every``
+    are kept.
+    """
+    config = PRESETS[ref.name]
+    if episodes is None or episodes == ref.episodes:
+        # checkpoints must be written at every multiple of keep_every to be kept
+        every = math.gcd(config.checkpoint_every, ref.keep_every)
+        return scheduled_config(config, ref.episodes, ref.keep_every, every)
+    if episodes <= 0:
+        raise MetaRLError(f"episodes must be positive, got {episodes}")
+    keep = max(1, ref.keep_every * episodes // ref.episodes)
+    return scheduled_config(config, episodes, keep, keep, min(LOG_EVERY, keep))
+
+
+def run_set(ref: Reference, episodes: int | None = None) -> RunSet:
+    """The seeds ``reproduce`` trains for ``ref``."""
+    return RunSet(reference_config(ref, episodes), ref.seeds, ref.directory, ref.evolution_seeds)
+
+
+def results_dir(ref: Reference, root: Path = RESULTS) -> Path:
+    """``root/<variant directory>``: holds ``model_<seed>`` run directories."""
+    return Path(root) / ref.directory
+
+
+def run_dir(ref: Reference, seed: int, root: Path = RESULTS) -> Path:
+    return results_dir(ref, root) / f"model_{seed}"
+
+
+def train_reference(ref: Reference, root: Path = RESULTS, episodes: int | None = None,
+                    progress: bool = True) -> float:
+    """Train (or resume) every seed of ``ref`` into ``root``; returns the wall time in seconds."""
+    return train_run_set(run_set(ref, episodes), root, progress)
+
+
+def reward_curves(ref: Reference, root: Path = RESULTS) -> dict[str, tuple]:
+    """``{"seed s": (episodes, reward per 100 trials)}`` from every seed's TensorBoard files."""
+    return {f"seed {s}": read_scalars(run_dir(ref, s, root), REWARD_TAG) for s in ref.seeds}
+
+
+@dataclass
+class SeedResult:
+    """One seed's final checkpoint tested with frozen weights."""
+
+    seed: int
+    episode: int
+    """Training episodes of the checkpoint tested."""
+    test_seed: int
+    result: TestResult
+
+    @property
+    def stay(self) -> np.ndarray:
+        return self.result.stay
+
+    @property
+    def regression(self) -> analysis.Regression:
+        return self.result.regression
+
+    @property
+    def model_based(self) -> bool:
+        return self.result.model_based
+
+    def reward(self, player: str = "trials") -> float:
+        """Reward per 100 trials of the agent (``"trials"``), ``"random"`` or ``"bayes"``."""
+        return self.result.reward(player)
+
+
+def evaluate_seeds(family, ref: Reference, root: Path = RESULTS, episodes: int | None = None,
+                   log=None) -> list[SeedResult]:
+    """Test the final checkpoint of every seed on ``episodes`` (default ``ref.test_episodes``)
+    episodes of test stream ``1000 + seed``."""
+    out = []
+    for seed in ref.seeds:
+        episode, result = test_final(family, run_set(ref), seed, root, episodes or ref.test_episodes)
+        if log:
+            log(f"{ref.name}: tested seed {seed} (checkpoint at episode {episode})")
+        out.append(SeedResult(seed, episode, TEST_SEED_OFFSET + seed, result))
+    return out
+
+
+def seed_results(ref: Reference, tested: Tested) -> list[SeedResult]:
+    """The seeds ``reproduce`` tested, as ``SeedResult``s."""
+    return [SeedResult(s, tested.checkpoint_episode[ref.name, s], TEST_SEED_OFFSET + s,
+                       tested.results[ref.name, s]) for s in ref.seeds]
+
+
+@dataclass
+class Evolution:
+    """Stay probabilities and reward of the checkpoints kept during training."""
+
+    episodes: np.ndarray
+    """Training episodes of the checkpoints ``[K]``."""
+    seeds: list[int]
+    stay: np.ndarray
+    """``[K, n_seeds, 4]`` in ``analysis.BINS`` order."""
+    reward: np.ndarray
+    """``[K, n_seeds]`` reward per 100 trials."""
+    test_episodes: int
+
+
+def stay_evolution(family, ref: Reference, root: Path = RESULTS, episodes: int | None = None,
+                   max_checkpoints: int | None = None) -> Evolution:
+    """Test every checkpoint kept for the evolution seeds on the same test episodes.
+
+    ``episodes`` defaults to a third of ``ref.test_episodes``. Only checkpoints present for
+    every evolution seed are used; ``max_checkpoints`` keeps that many, evenly spaced,
+    always including the last.
+    """
+    episodes = episodes or max(1, ref.test_episodes // 3)
+    seeds = list(ref.evolution_seeds)
+    tested = {s: dict(test_checkpoints(family, run_dir(ref, s, root), TEST_SEED_OFFSET + s, episodes))
+              for s in seeds}
+    common = sorted(set.intersection(*(set(t) for t in tested.values())))
+    if max_checkpoints and len(common) > max_checkpoints:
+        picks = np.linspace(len(common) - 1, 0, max_checkpoints).round().astype(int)
+        common = [common[i] for i in sorted(set(picks))]
+    stay = np.array([[tested[s][e].stay for s in seeds] for e in common])
+    reward = np.array([[tested[s][e].reward() for s in seeds] for e in common])
+    return Evolution(np.array(common), seeds, stay, reward, episodes)
+
+
+def summarize(ref: Reference, seeds: list[SeedResult], evolution: Evolution | None = None) -> dict:
+    """The numbers of a tested reference run as a JSON-ready dict."""
+    per_seed = []
+    for r in seeds:
+        reg = r.regression
+        per_seed.append({
+            "seed": r.seed, "checkpoint_episode": r.episode, "test_seed": r.test_seed,
+            "stay": dict(zip(analysis.BINS, _floats(r.stay))),
+            "reward_per_100": r.reward(), "random_per_100": r.reward("random"),
+            "bayes_per_100": r.reward("bayes"),
+            "regression": {name: {"coef": float(c), "se": float(s), "z": float(z), "p": float(p)}
+                           for name, c, s, z, p in zip(reg.names, reg.coef, reg.se, reg.z, reg.p)},
+            "model_based": r.model_based,
+        })
+    stays = np.array([r.stay for r in seeds])
+    out = {
+        "variant": ref.name,
+        "seeds": list(ref.seeds),
+        "training_episodes": max(r.episode for r in seeds),
+        "test_episodes": len(seeds[0].result.trials["action"]),
+        "trials_per_episode": int(seeds[0].result.trials["action"].shape[1]),
+        "mean": {
+            "stay": dict(zip(analysis.BINS, _floats(stays.mean(axis=0)))),
+            "reward_per_100": float(np.mean([r.reward() for r in seeds])),
+            "random_per_100": float(np.mean([r.reward("random") for r in seeds])),
+            "bayes_per_100": float(np.mean([r.reward("bayes") for r in seeds])),
+            "interaction": float(np.mean([r.regression.coef[3] for r in seeds])),
+            "bayes_stay": dict(zip(analysis.BINS, _floats(np.mean([bayes_stay(r) for r in seeds], axis=0)))),
+        },
+        "model_based_seeds": int(sum(r.model_based for r in seeds)),
+        "per_seed": per_seed,
+    }
+    if evolution is not None:
+        out["evolution"] = {"seeds": evolution.seeds, "test_episodes": evolution.test_episodes,
+                            "checkpoint_episodes": [int(e) for e in evolution.episodes],
+                            "stay": np.round(evolution.stay, 4).tolist(),
+                            "reward_per_100": np.round(evolution.reward, 2).tolist()}
+    return out
+
+
+def _floats(values) -> list[float]:
+    return [float(v) for v in values]
+
+
+def summarize_tested(ref: Reference, tested: Tested) -> dict:
+    """``Experiment.summarize``: the seeds' numbers and the evolution of the stay
+    probabilities over the checkpoints kept (tested on a third of the test episodes)."""
+    seeds = seed_results(ref, tested)
+    episodes = max(1, len(seeds[0].result.trials["action"]) // 3)
+    return summarize(ref, seeds, stay_evolution(tested.family, ref, tested.root, episodes))
+
+
+def write_figures(ref: Reference, tested: Tested, summary: dict, out: Path) -> None:
+    """``Experiment.figures``: the reward curves, the stay probabilities, their evolution and
+    an animated test episode."""
+    seeds = seed_results(ref, tested)
+    label = f"{ref.name}, {len(ref.seeds)} seed{'s' * (len(ref.seeds) > 1)}"
+    refs = {"random agent": summary["mean"]["random_per_100"],
+            "Bayes-optimal observer": summary["mean"]["bayes_per_100"]}
+    plot_reward_curves(reward_curves(ref, tested.root), title=f"training, {label}",
+                       references=refs, path=out / "reward_curves.png")
+    plot_stay_probabilities(
+        np.array([r.stay for r in seeds]), title=f"{label}, {summary['test_episodes']} "
+        "test episodes each", references=paper_references(), path=out / "stay_probabilities.png")
+    evolution = summary["evolution"]
+    if len(evolution["checkpoint_episodes"]) > 1:
+        plot_stay_evolution(np.array(evolution["checkpoint_episodes"]), np.array(evolution["stay"]),
+                            references=analysis.PAPER_STAY,
+                            title=f"{ref.name}: stay probabilities of checkpoints "
+                            f"(seed{'s' * (len(evolution['seeds']) > 1)} "
+                            f"{', '.join(map(str, evolution['seeds']))})",
+                            path=out / "stay_evolution.png")
+    first = seeds[0]
+    n_trials = min(ref.animation_trials, first.result.trials["action"].shape[1])
+    episode = episode_with_swap(first.result.trials, n_trials)
+    animate_episode(first.result.trials, out / "episode.gif", episode=episode, n_trials=n_trials,
+                    params=PRESETS[ref.name].task,
+                    title=f"{ref.name}, seed {first.seed}, test episode {episode} (frozen weights)")
+
+
+def episode_with_swap(trials: dict, n_trials: int) -> int:
+    """The first test episode whose rich state swaps within the middle of its first
+    ``n_trials`` trials (so an animation shows the agent adapting); 0 if there is none."""
+    rich = trials["rich_state"][:, :n_trials]
+    margin = max(1, n_trials // 5)
+    swapped = rich[:, 1:] != rich[:, :-1]  # [:, t - 1]: the rich state swapped before trial t
+    found = np.flatnonzero(swapped[:, margin - 1:n_trials - 1 - margin].any(axis=1))
+    return int(found[0]) if len(found) else 0
+
+
+def paper_references() -> dict[str, np.ndarray]:
+    """The reference stay probabilities drawn beside the bars."""
+    return {"paper (Sim. 4)": analysis.PAPER_STAY, "original, seed 0": analysis.ORIGINAL_STAY}
+
+
+def describe(summary: dict) -> str:
+    """A few lines of text about one variant's summary."""
+    mean = summary["mean"]
+    stay = " / ".join(f"{v:.3f}" for v in mean["stay"].values())
+    seconds = sum(summary["timing"]["train_seconds"].values())
+    lines = [
+        f"{summary['variant']}: {len(summary['seeds'])} seed(s) x {summary['training_episodes']} "
+        f"episodes (training took {seconds:.1f} s)",
+        f"  stay (common-rew / common-unrew / uncommon-rew / uncommon-unrew), mean: {stay}",
+        f"  reward per 100 trials: {mean['reward_per_100']:.1f} (random {mean['random_per_100']:.1f}, "
+        f"Bayes-optimal {mean['bayes_per_100']:.1f}); reward x transition {mean['interaction']:.2f}",
+        f"  model-based signature in {summary['model_based_seeds']} of {len(summary['seeds'])} seeds",
+    ]
+    return "\n".join(lines)
+
+
+def seed_table(seeds: list[SeedResult]) -> str:
+    """One line per seed: stay probabilities, rewards, interaction and the signature."""
+    head = (f"{'seed':>4} {'episode':>8} {'c-rew':>6} {'c-unr':>6} {'u-rew':>6} {'u-unr':>6} "
+            f"{'reward':>7} {'random':>7} {'Bayes':>6} {'r x t (z)':>14} {'model-based':>12}")
+    rows = [head]
+    for r in seeds:
+        stay = " ".join(f"{p:>6.3f}" for p in r.stay)
+        reg = r.regression
+        rows.append(f"{r.seed:>4} {r.episode:>8} {stay} {r.reward():>7.1f} {r.reward('random'):>7.1f} "
+                    f"{r.reward('bayes'):>6.1f} {reg.coef[3]:>6.2f} ({reg.z[3]:>5.1f}) "
+                    f"{'yes' if r.model_based else 'no':>12}")
+    stays = np.array([r.stay for r in seeds])
+    mean = " ".join(f"{p:>6.3f}" for p in stays.mean(axis=0))
+    rows.append(f"{'mean':>4} {'':>8} {mean} {np.mean([r.reward() for r in seeds]):>7.1f} "
+                f"{np.mean([r.reward('random') for r in seeds]):>7.1f} "
+                f"{np.mean([r.reward('bayes') for r in seeds]):>6.1f} "
+                f"{np.mean([r.regression.coef[3] for r in seeds]):>6.2f} {'':>7} "
+                f"{sum(r.model_based for r in seeds):>8} of {len(seeds)}")
+    return "\n".join(rows)
+
+
+def stay_comparison(seeds: list[SeedResult]) -> str:
+    """Mean stay probabilities (and range over seeds) beside the paper's and the original's."""
+    stays = np.array([r.stay for r in seeds])
+    bayes = np.array([bayes_stay(r) for r in seeds]).mean(axis=0)
+    rows = [f"{'previous trial':<22}{'this repository':>24}{'paper (Sim. 4)':>16}"
+            f"{'original, seed 0':>18}{'Bayes-optimal':>15}"]
+    for b, name in enumerate(analysis.BINS):
+        spread = f" ({stays[:, b].min():.2f}-{stays[:, b].max():.2f})" if len(stays) > 1 else ""
+        rows.append(f"{name:<22}{stays[:, b].mean():>12.3f}{spread:>12}"
+                    f"{analysis.PAPER_STAY[b]:>16.2f}{analysis.ORIGINAL_STAY[b]:>18.3f}{bayes[b]:>15.3f}")
+    rows.append("(mean over seeds, range in brackets; Bayes-optimal observer on the same test episodes)")
+    return "\n".join(rows)
+
+
+def bayes_stay(seed: SeedResult) -> np.ndarray:
+    """Stay probabilities of the Bayes-optimal observer on the seed's test episodes."""
+    b = seed.result.bayes
+    return analysis.stay_probabilities(b["action"], b["common"], b["reward"])
+
+
+def experiment(ref: Reference) -> Experiment:
+    """``meta-rl reproduce <variant>``."""
+    return Experiment(name=ref.name, directory=ref.directory,
+                      run_sets=lambda episodes: [run_set(ref, episodes)],
+                      summarize=functools.partial(summarize_tested, ref),
+                      figures=functools.partial(write_figures, ref),
+                      describe=describe, test_episodes=ref.test_episodes)
+
+
+EXPERIMENTS = {name: experiment(ref) for name, ref in REFERENCES.items()}
