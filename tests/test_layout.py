@@ -1,5 +1,5 @@
 """The package's shape: imports flow one way, generic code names no task family, nothing
-edits ``sys.path``, and importing any module prints nothing."""
+edits the module search path, and importing any module prints nothing."""
 
 import ast
 import re
