@@ -1,1 +1,0 @@
-"""Task families, one folder each; ``registry`` lists them, ``base`` says what each provides."""
