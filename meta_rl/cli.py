@@ -7,7 +7,9 @@ hands it to generic code; every bad input is one ``error:`` line and exit status
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from meta_rl.errors import MetaRLError
@@ -71,8 +73,6 @@ def _run_training(config, seeds: list[int], out: Path, args) -> None:
 
     if args.workers is not None and args.workers < 1:
         raise MetaRLError(f"--workers must be at least 1, got {args.workers}")
-    if out.exists() and not out.is_dir():
-        raise MetaRLError(f"--out {out} is not a directory")
     if args.ray:
         train_ray(config, seeds, out, None if args.ray == "local" else args.ray)
     else:
@@ -92,6 +92,8 @@ def _overrides(extra: list[str]) -> dict[str, str]:
             if i + 1 >= len(extra):
                 raise MetaRLError(f"--{key} needs a value")
             value, i = extra[i + 1], i + 1
+        if key.replace("-", "_") in {k.replace("-", "_") for k in changes}:
+            raise MetaRLError(f"--{key} is given twice")
         changes[key] = value
         i += 1
     return changes
@@ -157,6 +159,7 @@ def _test(args, extra: list[str]) -> None:
 
 
 def _reproduce(args, extra: list[str]) -> None:
+    from meta_rl.files import check_output_dir
     from meta_rl.reproduce import reproduce, results_root
     from meta_rl.tasks.registry import select_experiments
 
@@ -164,15 +167,23 @@ def _reproduce(args, extra: list[str]) -> None:
         raise MetaRLError(f"unexpected argument {extra[0]!r}")
     chosen = select_experiments(args.experiment)
     root = results_root(Path(args.results))
+    check_output_dir(root, "--results")  # before any training
     for task_family, experiment in chosen:
         summary = reproduce(task_family, experiment, root, progress=not args.quiet)
         print(experiment.describe(summary))
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM stops a run as Ctrl-C does: worker processes ended, locks released
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         # argparse leaves --episodes, --lr, ... as unknown: they are config overrides.
         {"train": _train, "sweep": _sweep, "test": _test,
@@ -180,8 +191,15 @@ def main(argv: list[str] | None = None) -> int:
     except MetaRLError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a disk that fills up or turns read-only while a run writes
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted: rerun the same command to resume from the last checkpoint",
               file=sys.stderr)
         return 130
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, previous)
     return 0

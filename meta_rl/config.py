@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -37,6 +38,10 @@ class TaskParams(Protocol):
     def make_task(self, held_out: bool = False) -> Any:
         """The batched task these parameters define (``meta_rl.tasks.base.BatchedTask``);
         ``held_out`` selects the test's held-out items where the task holds some out."""
+
+LIMITS = {"lr": 1.0, "rmsprop_eps": 1.0, "value_coef": 1e3, "entropy_coef": 1e3, "max_grad_norm": 1e6,
+          "hidden": 16384, "batch_episodes": 65536, "episodes": 10**10}
+"""Upper bounds past which a setting is a typo, not an experiment (memory is checked too)."""
 
 BOOKKEEPING = ("episodes", "checkpoint_every", "keep_checkpoints", "keep_every", "log_every", "chunk")
 """Config fields that do not change the weights a run learns (resumed runs are exact)."""
@@ -83,7 +88,14 @@ class Config:
     """Episodes per compiled call (progress-bar granularity; no effect on results)."""
 
     def validate(self) -> None:
-        """Raise ``MetaRLError`` naming the first invalid field."""
+        """Raise ``MetaRLError`` naming the first invalid field: every number finite (task
+        parameters included), each in its range; sizes against the machine are checked
+        where training starts (``meta_rl.learn.trainer.check_resources``)."""
+        for owner in (self.task, self):
+            for f in fields(owner):
+                value = getattr(owner, f.name)
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise MetaRLError(f"{f.name} must be a finite number, got {value}")
         try:
             self.task.validate()
         except ValueError as err:
@@ -94,6 +106,9 @@ class Config:
             value = getattr(self, name)
             if not value > 0:
                 raise MetaRLError(f"{name} must be positive, got {value}")
+        for name, high in LIMITS.items():
+            if getattr(self, name) > high:
+                raise MetaRLError(f"{name} must be at most {high}, got {getattr(self, name)}")
         for name in ("gamma", "rmsprop_decay"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
@@ -127,9 +142,13 @@ class Config:
             expected = " or ".join(map(repr, task_classes))
             raise MetaRLError(f"config of task kind {kind!r}, expected {expected}")
         try:
-            return Config(task=task_classes[kind](**task), **data)
+            _check_types(Config, data, skip=("task",))
+            _check_types(task_classes[kind], task)
+            config = Config(task=task_classes[kind](**task), **data)
         except (ValueError, TypeError) as err:
             raise MetaRLError(f"invalid config JSON: {err}") from None
+        config.validate()
+        return config
 
     def differences(self, other: Config, ignore: tuple[str, ...] = BOOKKEEPING) -> list[str]:
         """Human-readable list of fields that differ from ``other`` (ignoring ``ignore``: by
@@ -138,6 +157,17 @@ class Config:
         mine, theirs = flat_fields(self), flat_fields(other)
         return [f"{k}: {theirs[k]!r} -> {mine[k]!r}" for k in mine
                 if k not in ignore and mine[k] != theirs.get(k)]
+
+
+def _check_types(cls: type, values: dict, skip: tuple[str, ...] = ()) -> None:
+    """``TypeError`` naming the first value whose type is not its field's (int, float, str,
+    bool; an int is a float too); unknown and missing fields are left to the constructor."""
+    expected = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,)}
+    for f in fields(cls):
+        if f.name in values and f.name not in skip and str(f.type) in expected:
+            value = values[f.name]
+            if not isinstance(value, expected[str(f.type)]) or (isinstance(value, bool) and f.type != "bool"):
+                raise TypeError(f"{f.name} must be {f.type}, got {value!r}")
 
 
 def flat_fields(config: Config) -> dict[str, object]:
@@ -178,9 +208,17 @@ def _parse_bool(text: str) -> bool:
 
 
 def load_config(run_dir: Path, task_classes: Mapping[str, type]) -> Config:
-    """Read ``run_dir/config.json`` (its task one of ``task_classes``, by kind)."""
+    """Read ``run_dir/config.json`` (its task one of ``task_classes``, by kind); errors name
+    the file."""
     path = Path(run_dir) / "config.json"
     if not path.is_file():
         raise MetaRLError(f"no config.json in {run_dir}: not a run directory")
-    return Config.from_json(path.read_text(), task_classes)
+    try:
+        return Config.from_json(path.read_bytes().decode("utf-8"), task_classes)
+    except UnicodeDecodeError:
+        raise MetaRLError(f"{path}: not a text file") from None
+    except OSError as err:
+        raise MetaRLError(f"cannot read {path}: {err.strerror}") from None
+    except MetaRLError as err:
+        raise MetaRLError(f"{path}: {err}") from None
 

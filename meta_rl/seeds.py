@@ -11,6 +11,8 @@ def parse_seeds(text: str) -> list[int]:
     try:
         for part in text.split(","):
             lo, sep, hi = part.strip().partition("-")
+            if not lo.isdigit() or (sep and not hi.isdigit()):  # int() would take "1_0", " 3", "+3"
+                raise ValueError
             first, last = int(lo), int(hi) if sep else int(lo)
             if first < 0 or last < first:
                 raise ValueError

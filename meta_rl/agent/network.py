@@ -41,3 +41,17 @@ def initial_weights(seed: int, config: Config) -> dict[str, np.ndarray]:
     if encoder_kind(task):
         params.update(init_encoder(encoder_kind(task), [seed], task.obs_shape))
     return {k: v[0].numpy() for k, v in params.items()}
+
+
+def memory_estimate(config: Config, n_seeds: int = 1) -> int:
+    """Bytes that training ``n_seeds`` seeds of ``config`` needs, roughly: the weights with
+    their optimiser state, gradients and update temporaries (5 copies), and what one update
+    keeps for the backward pass, per step of each of its episodes: the LSTM's input and
+    state, its gates, the observation and an encoder's activations, and the gradients
+    flowing back (x 3)."""
+    task = make_task(config)
+    weights = sum(int(np.prod(shape)) for shape in weight_shapes(config).values())
+    n_in = _lstm_input_width(task) + task.n_actions + 2
+    per_step = (n_in + config.hidden) + 6 * config.hidden + 6 * int(np.prod(task.obs_shape))
+    steps = task.n_steps * config.batch_episodes
+    return 4 * n_seeds * (5 * weights + 3 * steps * per_step)

@@ -43,6 +43,19 @@ def save_checkpoint(run_dir: Path, episode: int, params: dict, opt: dict, config
     return path
 
 
+def checkpoint_config(path: Path, task_classes) -> Config:
+    """The config a checkpoint embeds (the one it was trained with)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            text = str(data["config"])
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as err:
+        raise MetaRLError(f"corrupt checkpoint {path}: {err}") from None
+    try:
+        return Config.from_json(text, task_classes)
+    except MetaRLError as err:
+        raise MetaRLError(f"checkpoint {path}: {err}") from None
+
+
 def load_checkpoint(path: Path, config: Config) -> tuple[int, dict, dict]:
     """Read and validate a checkpoint against ``config``; returns ``(episode, params, opt)``."""
     path = Path(path)

@@ -8,15 +8,23 @@ seeds.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import socket
 import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
+from meta_rl.files import locked
+
+RAY_CONNECT_SECONDS = 60.0
+"""How long connecting to a Ray cluster may take before it is given up."""
 
 
 def split_seeds(seeds: list[int], parts: int) -> list[list[int]]:
@@ -47,41 +55,131 @@ def trains_seeds_one_by_one(config: Config) -> bool:
 
 def _train_worker(config: Config, seeds: list[int], out: str, position: int,
                   progress: bool) -> list[int]:
-    """Entry point of a worker process (or a Ray task): train ``seeds`` in one batch.
-    ``config`` arrives pickled: its task parameters' class comes along by reference."""
+    """Entry point of a worker process (or a Ray task): train ``seeds`` in one batch. The
+    parent holds the run directories' locks. ``config`` arrives pickled: its task
+    parameters' class comes along by reference."""
     from meta_rl.runtime import single_thread_per_process
 
     single_thread_per_process()
     from meta_rl.learn.trainer import train
 
-    train(config, seeds, Path(out), progress=progress, position=position)
+    train(config, seeds, Path(out), progress=progress, position=position, lock=False)
     return seeds
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this process when its parent dies, however the parent dies
+    (``prctl(PR_SET_PDEATHSIG)``); elsewhere the parent's clean-up has to do."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _process_main(conn, config: Config, seeds: list[int], out: str, position: int,
+                  progress: bool) -> None:
+    """A worker process: train, then report ``None`` or the error on ``conn``."""
+    _die_with_parent()
+    try:
+        _train_worker(config, seeds, out, position, progress)
+        conn.send(None)
+    except MetaRLError as err:
+        conn.send(str(err))
+    except KeyboardInterrupt:
+        conn.send("interrupted")
+    except Exception as err:  # a crash: name it, the parent names the seeds
+        conn.send(f"{type(err).__name__}: {err}")
+
+
+def run_processes(config: Config, groups: list[list[int]], out: Path, workers: int,
+                  progress: bool = True) -> None:
+    """Train each group of seeds in its own process, at most ``workers`` at a time.
+
+    The processes are started from this thread and die with it: an error in one, an
+    interrupt (Ctrl-C, or SIGTERM, turned into ``KeyboardInterrupt`` by the command line)
+    or the end of this process ends every one of them within seconds.
+    """
+    ctx = get_context("spawn")
+    queue = list(enumerate(groups))
+    running: dict = {}
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                i, group = queue.pop(0)
+                receive, send = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_process_main, daemon=True,
+                                      args=(send, config, group, str(out), i % workers, progress))
+                process.start()
+                send.close()
+                running[process.sentinel] = (process, receive, group)
+            for sentinel in wait(list(running)):
+                process, receive, group = running.pop(sentinel)
+                process.join()
+                report = receive.recv() if receive.poll() else f"exit status {process.exitcode}"
+                if report is not None:
+                    raise MetaRLError(f"training seeds {group} failed: {report}")
+    finally:
+        for process, _, _ in running.values():
+            process.terminate()
+        for process, _, _ in running.values():
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
 
 
 def train_local(config: Config, seeds: list[int], out: Path, workers: int,
                 progress: bool = True) -> None:
-    """Train ``seeds`` split over ``workers`` local processes (in-process when 1)."""
-    from meta_rl.learn.trainer import open_run, train
+    """Train ``seeds`` split over ``workers`` local processes (in-process when 1), the run
+    directories locked by this process for the whole time."""
+    from meta_rl.learn.trainer import check_run_dirs, run_dirs, train
 
-    for seed in seeds:  # every check before any process starts or anything is written
-        open_run(out, seed, config)
+    check_run_dirs(config, seeds, out)  # every check before any process starts or anything is written
     groups = split_seeds(seeds, workers)
     if len(groups) == 1:
         train(config, seeds, out, progress=progress)
         return
     if trains_seeds_one_by_one(config):  # a queue of one-seed jobs for the processes
         groups = [[seed] for seed in seeds]
-    with ProcessPoolExecutor(min(workers, len(groups)), mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(_train_worker, config, group, str(out), i % workers,
-                               progress)
-                   for i, group in enumerate(groups)]
-        for group, future in zip(groups, futures):
-            try:
-                future.result()
-            except MetaRLError:
-                raise
-            except Exception as err:  # a crashed worker: name the seeds it had
-                raise MetaRLError(f"training seeds {group} failed: {err!r}") from None
+    with locked(run_dirs(out, seeds)):
+        run_processes(config, groups, out, workers, progress)
+
+
+def check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail at once, naming the address, when nothing listens at a ``host:port`` Ray address
+    (``ray://host:port`` too); other forms are left to Ray."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as err:
+        raise MetaRLError(f"cannot reach a Ray cluster at {address}: "
+                          f"{err.strerror or err or 'timed out'}") from None
+
+
+def connect_ray(ray, address: str | None, timeout: float = RAY_CONNECT_SECONDS) -> None:
+    """``ray.init`` bounded in time: a cluster that does not answer within ``timeout``
+    seconds is given up with a one-line error (the attempt's thread dies with the process)."""
+    if address:
+        check_reachable(address)
+    outcome: list = []
+
+    def connect():
+        try:
+            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False, ignore_reinit_error=True)
+            outcome.append(None)
+        except Exception as err:
+            outcome.append(err)
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    where = address or "a new local instance"
+    if not outcome:
+        raise MetaRLError(f"cannot connect to Ray at {where}: no answer within {timeout:.0f} s")
+    if outcome[0] is not None:
+        raise MetaRLError(f"cannot connect to Ray at {where}: {outcome[0]}")
 
 
 def train_ray(config: Config, seeds: list[int], out: Path, address: str | None,
@@ -95,24 +193,26 @@ def train_ray(config: Config, seeds: list[int], out: Path, address: str | None,
     """
     import ray
 
-    from meta_rl.learn.trainer import open_run
+    from meta_rl.learn.trainer import check_run_dirs, open_run, run_dirs
 
+    check_run_dirs(config, seeds, out)
     pending = [s for s in seeds if open_run(out, s, config).episode < config.episodes]
     for seed in sorted(set(seeds) - set(pending)):
         log(f"model_{seed}: already trained")
     if not pending:
         return
-    try:
-        ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                 configure_logging=False, ignore_reinit_error=True)
-    except Exception as err:
-        raise MetaRLError(f"cannot connect to Ray at {address or 'a new local instance'}: {err}") \
-            from None
+    connect_ray(ray, address)
     task = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=True)(_train_worker)
     groups = split_seeds(pending, -(-len(pending) // seeds_per_task))
-    refs = {task.remote(config, g, str(Path(out).resolve()), i, False): g
-            for i, g in enumerate(groups)}
-    _wait_with_progress(ray, refs, config, pending, out, log)
+    with locked(run_dirs(out, pending)):  # held here, on the filesystem every node sees
+        refs = {task.remote(config, g, str(Path(out).resolve()), i, False): g
+                for i, g in enumerate(groups)}
+        try:
+            _wait_with_progress(ray, refs, config, pending, out, log)
+        except KeyboardInterrupt:
+            for ref in refs:
+                ray.cancel(ref, force=True)
+            raise
 
 
 def _wait_with_progress(ray, refs: dict, config: Config, seeds: list[int], out: Path, log) -> None:

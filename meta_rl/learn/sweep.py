@@ -13,6 +13,7 @@ import numpy as np
 from meta_rl.config import Config, override
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text
+from meta_rl.tables import format_columns
 
 FIRST_COLUMNS = ("setting", "seeds")
 """Then ``<metric>_mean`` and ``<metric>_sd`` for every headline metric of the family's test
@@ -75,10 +76,7 @@ def test_setting(family, name: str, run_root: Path, seeds: list[int], episodes: 
 def format_table(rows: list[dict[str, str]]) -> str:
     """Rows as an aligned text table (columns separated by two spaces at least)."""
     columns = list(rows[0])
-    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
-    lines = ["  ".join(c.ljust(widths[c]) for c in columns)]
-    lines += ["  ".join(r[c].ljust(widths[c]) for c in columns) for r in rows]
-    return "\n".join(lines)
+    return format_columns([columns, *([r[c] for c in columns] for r in rows)])
 
 
 def write_summary(path: Path, rows: list[dict[str, str]]) -> None:

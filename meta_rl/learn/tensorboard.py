@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
 from tensorboard.compat.proto.event_pb2 import Event
 from tensorboard.compat.proto.summary_pb2 import Summary
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
@@ -31,3 +32,14 @@ class TensorBoardWriter:
 
     def close(self) -> None:
         self._writer.close()
+
+
+def last_logged_step(log_dir: Path, tag: str = "perf/reward") -> int:
+    """The largest step of scalar ``tag`` in the event files of ``log_dir`` (0 if none); a
+    record cut short by a killed writer is skipped."""
+    last = 0
+    for path in sorted(Path(log_dir).glob("events.out.tfevents.*")):
+        for event in EventFileLoader(str(path)).Load():
+            if any(value.tag == tag for value in event.summary.value):
+                last = max(last, int(event.step))
+    return last

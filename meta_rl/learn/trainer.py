@@ -8,6 +8,8 @@ TensorBoard), and resumes from the last checkpoint when run again.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -18,13 +20,14 @@ import tensorflow as tf
 
 from meta_rl.agent.encoders import FEATURES, encoder_backward
 from meta_rl.agent.lstm import lstm_backward, sequence_heads
-from meta_rl.agent.network import encoder_kind, initial_weights, make_task
+from meta_rl.agent.network import encoder_kind, initial_weights, make_task, memory_estimate
 from meta_rl.config import Config, load_config
 from meta_rl.errors import MetaRLError
-from meta_rl.files import atomic_write_text
+from meta_rl.files import atomic_write_text, check_output_dir, locked
 from meta_rl.learn.a2c import a2c_loss, discounted_returns
 from meta_rl.learn.checkpoints import (
     HISTORY_KEYS,
+    checkpoint_config,
     list_checkpoints,
     load_checkpoint,
     load_history,
@@ -34,7 +37,7 @@ from meta_rl.learn.checkpoints import (
 )
 from meta_rl.learn.optim import clip_per_seed, rmsprop_update
 from meta_rl.learn.rollout import STREAM_TRAIN, episode_uniforms, rollout
-from meta_rl.learn.tensorboard import TensorBoardWriter
+from meta_rl.learn.tensorboard import TensorBoardWriter, last_logged_step
 
 N_METRICS = len(HISTORY_KEYS)
 
@@ -105,14 +108,25 @@ class Run:
     history: dict
 
 
+def saved_config(run_dir: Path, config: Config) -> Config | None:
+    """The config a run directory was trained with: its ``config.json``, or, where that is
+    missing, the one embedded in its newest checkpoint; None for a new run. A run of another
+    task family is refused."""
+    classes = {config.task.kind: type(config.task)}
+    ckpts = list_checkpoints(run_dir)
+    try:
+        if (run_dir / "config.json").exists():
+            return load_config(run_dir, classes)
+        return checkpoint_config(ckpts[-1][1], classes) if ckpts else None
+    except MetaRLError as err:
+        raise MetaRLError(f"{err} (use another --out for a new run)") from None
+
+
 def open_run(out: Path, seed: int, config: Config) -> Run:
     """Validate ``out/model_<seed>`` for ``config`` and load where it stands (no writes)."""
     run_dir = Path(out) / f"model_{seed}"
-    if (run_dir / "config.json").exists():
-        try:
-            saved = load_config(run_dir, {config.task.kind: type(config.task)})
-        except MetaRLError as err:
-            raise MetaRLError(f"{run_dir} holds another run ({err}): use another --out") from None
+    saved = saved_config(run_dir, config)
+    if saved is not None:
         diffs = config.differences(saved)
         if diffs:
             raise MetaRLError(f"{run_dir} holds a run with another config ({'; '.join(diffs)}): "
@@ -127,15 +141,47 @@ def open_run(out: Path, seed: int, config: Config) -> Run:
     return Run(seed, run_dir, 0, params, opt, {k: np.zeros(0, np.float32) for k in HISTORY_KEYS})
 
 
+def check_resources(config: Config, n_seeds: int) -> None:
+    """Refuse a config whose training would not fit in this machine's memory."""
+    need = memory_estimate(config, n_seeds)
+    have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if need > 0.8 * have:
+        raise MetaRLError(f"training {n_seeds} seed(s) of this config needs about {need / 2**30:,.1f} GiB "
+                          f"of memory, this machine has {have / 2**30:.1f} GiB: lower --hidden, "
+                          "--batch-episodes or the task's sizes")
+
+
+def check_run_dirs(config: Config, seeds: list[int], out: Path) -> None:
+    """Every check before training: the config, the memory it needs, the output directory
+    and each seed's run directory (nothing is written)."""
+    config.validate()
+    check_resources(config, len(seeds))
+    check_output_dir(out)
+    for seed in seeds:
+        open_run(out, seed, config)
+
+
+def run_dirs(out: Path, seeds: list[int]) -> list[Path]:
+    return [Path(out) / f"model_{seed}" for seed in seeds]
+
+
 def train(config: Config, seeds: list[int], out: Path, progress: bool = True,
-          log=lambda msg: print(msg, file=sys.stderr), position: int = 0) -> list[Run]:
+          log=lambda msg: print(msg, file=sys.stderr), position: int = 0,
+          lock: bool = True) -> list[Run]:
     """Train ``config.episodes`` episodes for every seed into ``out/model_<seed>``.
 
     Runs already present are resumed from their last checkpoint; finished runs are left as
-    they are. Seeds standing at the same episode train together in one computation.
+    they are. Seeds standing at the same episode train together in one computation. Each
+    run directory is locked for the duration (``lock``; a caller that holds the locks
+    already, as the parent of worker processes does, passes False).
     """
-    config.validate()
-    runs = [open_run(out, seed, config) for seed in seeds]  # all checks before any write
+    check_run_dirs(config, seeds, out)  # all checks before any write
+    with locked(run_dirs(out, seeds)) if lock else contextlib.nullcontext():
+        return _train_runs(config, seeds, out, progress, log, position)
+
+
+def _train_runs(config: Config, seeds: list[int], out: Path, progress: bool, log, position: int) -> list[Run]:
+    runs = [open_run(out, seed, config) for seed in seeds]  # again: now under the lock
     for run in runs:
         run.dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(run.dir / "config.json", config.to_json())
@@ -143,6 +189,8 @@ def train(config: Config, seeds: list[int], out: Path, progress: bool = True,
             log(f"model_{run.seed}: already trained ({run.episode} episodes)")
         elif run.episode > 0:
             log(f"model_{run.seed}: resuming from checkpoint at episode {run.episode}")
+    for run in runs:
+        catch_up_scalars(run, config)
     groups: dict[int, list[Run]] = {}
     for run in runs:
         if run.episode < config.episodes:
@@ -167,43 +215,68 @@ def _train_group(config: Config, runs: list[Run], progress: bool, position: int 
                desc=f"{config.name} seed{'s' if len(runs) > 1 else ''} {names}", file=sys.stderr,
                position=position)
     logged = episode
-    while episode < config.episodes:
-        next_ckpt = (episode // config.checkpoint_every + 1) * config.checkpoint_every
-        n_updates = min(config.chunk, -(-(min(next_ckpt, config.episodes) - episode) // per_update))
-        t0 = time.perf_counter()
-        params, opt, metrics = train_fn(params, opt, seeds, tf.constant(episode // per_update),
-                                        tf.constant(n_updates))
-        metrics = metrics.numpy()[:n_updates]  # history: one entry per update
-        for i, run in enumerate(runs):
-            for j, key in enumerate(HISTORY_KEYS):
-                run.history[key] = np.concatenate([run.history[key], metrics[:, i, j]])
-        episode += n_updates * per_update
-        rate = n_updates * per_update / max(time.perf_counter() - t0, 1e-9)
-        bar.update(n_updates * per_update)
-        bar.set_postfix(reward=f"{metrics[:, :, 0].mean():.2f}/episode")
-        if episode % config.checkpoint_every == 0 or episode >= config.episodes:
-            params_np = {k: v.numpy() for k, v in params.items()}
-            opt_np = {k: v.numpy() for k, v in opt.items()}
-            for i, (run, writer) in enumerate(zip(runs, writers)):
-                run.params = {k: v[i] for k, v in params_np.items()}
-                run.opt = {k: v[i] for k, v in opt_np.items()}
-                run.episode = episode
-                save_history(run.dir, run.history)  # before the checkpoint: may run ahead
-                save_checkpoint(run.dir, episode, run.params, run.opt, config)
-                prune_checkpoints(run.dir, config.keep_checkpoints, config.keep_every)
-                _log_scalars(writer, run.history, logged, episode, config, rate)
-            logged = episode
-    bar.close()
-    for writer in writers:
+    try:
+        while episode < config.episodes:
+            next_ckpt = (episode // config.checkpoint_every + 1) * config.checkpoint_every
+            n_updates = min(config.chunk, -(-(min(next_ckpt, config.episodes) - episode) // per_update))
+            t0 = time.perf_counter()
+            params, opt, metrics = train_fn(params, opt, seeds, tf.constant(episode // per_update),
+                                            tf.constant(n_updates))
+            metrics = metrics.numpy()[:n_updates]  # history: one entry per update
+            if not np.all(np.isfinite(metrics)):
+                raise diverged(runs, episode + n_updates * per_update)
+            for i, run in enumerate(runs):
+                for j, key in enumerate(HISTORY_KEYS):
+                    run.history[key] = np.concatenate([run.history[key], metrics[:, i, j]])
+            episode += n_updates * per_update
+            rate = n_updates * per_update / max(time.perf_counter() - t0, 1e-9)
+            bar.update(n_updates * per_update)
+            bar.set_postfix(reward=f"{metrics[:, :, 0].mean():.2f}/episode")
+            if episode % config.checkpoint_every == 0 or episode >= config.episodes:
+                params_np = {k: v.numpy() for k, v in params.items()}
+                opt_np = {k: v.numpy() for k, v in opt.items()}
+                if not all(np.all(np.isfinite(v)) for v in params_np.values()):
+                    raise diverged(runs, episode)
+                for i, (run, writer) in enumerate(zip(runs, writers)):
+                    run.params = {k: v[i] for k, v in params_np.items()}
+                    run.opt = {k: v[i] for k, v in opt_np.items()}
+                    run.episode = episode
+                    save_history(run.dir, run.history)  # before the checkpoint: may run ahead
+                    save_checkpoint(run.dir, episode, run.params, run.opt, config)
+                    prune_checkpoints(run.dir, config.keep_checkpoints, config.keep_every)
+                    log_scalars(writer, run.history, logged, episode, config, rate)
+                logged = episode
+    finally:
+        bar.close()
+        for writer in writers:
+            writer.close()
+
+
+def catch_up_scalars(run: Run, config: Config) -> None:
+    """Write the TensorBoard points up to the run's checkpoint that its event files lack
+    (a run killed between writing a checkpoint and writing its points)."""
+    done = last_logged_step(run.dir)
+    if done < run.episode:
+        writer = TensorBoardWriter(run.dir)
+        log_scalars(writer, run.history, done, run.episode, config)
         writer.close()
 
 
-def _log_scalars(writer: TensorBoardWriter, history: dict, start: int, stop: int,
-                 config: Config, rate: float) -> None:
+def diverged(runs: list[Run], episode: int) -> MetaRLError:
+    """The error that stops a run whose loss or weights became non-finite (nothing of it is
+    saved: the last checkpoint stays the last good state)."""
+    return MetaRLError(f"training diverged: a non-finite loss or weight before episode {episode} "
+                       f"(seeds {', '.join(str(r.seed) for r in runs)}); the last good checkpoint "
+                       f"(episode {runs[0].episode}) is kept: lower --lr or check the config")
+
+
+def log_scalars(writer: TensorBoardWriter, history: dict, start: int, stop: int,
+                config: Config, rate: float | None = None) -> None:
     """TensorBoard scalars for episodes ``[start, stop)``, averaged over ``log_every``.
 
-    Written only after the checkpoint that covers them, so a resumed run continues the
-    curves where they stopped instead of writing them twice.
+    Written only after the checkpoint that covers them; a resumed run first writes the
+    points of its last checkpoint that its event files lack (``last_logged_step``), so every
+    step is written exactly once however the previous run ended.
     """
     per_update = config.batch_episodes  # history has one entry per update
     for lo in range(start, stop, config.log_every):
@@ -217,5 +290,6 @@ def _log_scalars(writer: TensorBoardWriter, history: dict, start: int, stop: int
             "losses/value": float(history["value_loss"][rows].mean()),
             "losses/entropy": float(history["entropy"][rows].mean()),
         })
-    writer.scalars(stop, {"perf/episodes_per_second": rate})
+    if rate is not None:
+        writer.scalars(stop, {"perf/episodes_per_second": rate})
     writer.flush()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from meta_rl.tables import format_columns
 from meta_rl.tasks.two_step.env import TwoStepParams, initial_rich, step_trial
 
 BINS = ("common-rewarded", "common-unrewarded", "uncommon-rewarded", "uncommon-unrewarded")
@@ -62,11 +63,9 @@ class Regression:
 
     def table(self) -> str:
         """The coefficients as a small text table."""
-        rows = [f"{'term':<22}{'coef':>9}{'se':>9}{'z':>9}{'p':>11}"]
-        for i, name in enumerate(self.names):
-            rows.append(f"{name:<22}{self.coef[i]:>9.3f}{self.se[i]:>9.3f}{self.z[i]:>9.2f}"
-                        f"{self.p[i]:>11.2g}")
-        return "\n".join(rows)
+        cells = [[name, f"{c:.3f}", f"{se:.3f}", f"{z:.2f}", f"{p:.2g}"]
+                 for name, c, se, z, p in zip(self.names, self.coef, self.se, self.z, self.p)]
+        return format_columns([["term", "coef", "se", "z", "p"], *cells])
 
 
 def logistic_fit(x: np.ndarray, y: np.ndarray, iterations: int = 50) -> tuple[np.ndarray, np.ndarray]:
