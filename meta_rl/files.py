@@ -26,6 +26,8 @@ def atomic_write(path: Path, write: Callable) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as err:  # a full or read-only disk: the previous file, if any, is intact
+        raise MetaRLError(f"cannot write {path}: {err.strerror or err}") from None
     finally:
         if tmp.exists():
             tmp.unlink()

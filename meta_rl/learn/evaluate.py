@@ -22,7 +22,7 @@ from meta_rl.agent.network import make_task
 from meta_rl.config import Config, load_config
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text
-from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
+from meta_rl.learn.checkpoints import checkpoint_config, list_checkpoints, load_checkpoint
 from meta_rl.learn.rollout import STREAM_TEST, episode_uniforms, rollout
 
 TEST_BLOCK = 100
@@ -34,14 +34,19 @@ def resolve_checkpoint(path: Path, task_classes: Mapping[str, type]) -> tuple[Co
     config's task is read with ``task_classes`` (kind -> parameters class)."""
     path = Path(path)
     if path.is_dir():
-        config = load_config(path, task_classes)
         ckpts = list_checkpoints(path)
         if not ckpts:
+            if not (path / "config.json").exists():
+                raise MetaRLError(f"no config.json in {path}: not a run directory")
             raise MetaRLError(f"no checkpoint in {path}")
-        return config, ckpts[-1][1]
-    if not path.exists():
+        ckpt = ckpts[-1][1]
+    elif path.exists():
+        ckpt = path
+    else:
         raise MetaRLError(f"checkpoint not found: {path}")
-    return load_config(path.parent, task_classes), path
+    if (ckpt.parent / "config.json").exists():
+        return load_config(ckpt.parent, task_classes), ckpt
+    return checkpoint_config(ckpt, task_classes), ckpt  # config.json lost: the embedded one
 
 
 def load_agent(path: Path, task_classes: Mapping[str, type]) -> tuple[Config, int, dict]:

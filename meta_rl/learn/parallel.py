@@ -76,10 +76,16 @@ def _die_with_parent() -> None:
         pass
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def _process_main(conn, config: Config, seeds: list[int], out: str, position: int,
                   progress: bool) -> None:
-    """A worker process: train, then report ``None`` or the error on ``conn``."""
+    """A worker process: train, then report ``None`` or the error on ``conn``. SIGTERM (from
+    the parent, or from Linux when the parent dies) ends it as Ctrl-C does, cleaning up."""
     _die_with_parent()
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         _train_worker(config, seeds, out, position, progress)
         conn.send(None)
