@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
 from pathlib import Path
 
 from meta_rl.errors import MetaRLError
+from meta_rl.runtime import sigterm_as_interrupt
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -173,17 +173,11 @@ def _reproduce(args, extra: list[str]) -> None:
         print(experiment.describe(summary))
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        # SIGTERM stops a run as Ctrl-C does: worker processes ended, locks released
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = sigterm_as_interrupt()
     try:
         # argparse leaves --episodes, --lr, ... as unknown: they are config overrides.
         {"train": _train, "sweep": _sweep, "test": _test,
@@ -200,6 +194,6 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 130
     finally:
-        if threading.current_thread() is threading.main_thread():
+        if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     return 0

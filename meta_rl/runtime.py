@@ -102,3 +102,19 @@ def single_thread_per_process() -> None:
 
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def sigterm_as_interrupt():
+    """Make SIGTERM stop this process as Ctrl-C does (``KeyboardInterrupt``), so that its
+    clean-up runs: worker processes ended, locks released. Returns the previous handler;
+    only the main thread can set one (elsewhere nothing changes and None is returned)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)

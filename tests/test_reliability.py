@@ -4,6 +4,7 @@ Every bad input is one ``error:`` line, exit status 2, and leaves the disk as it
 
 import dataclasses
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -151,9 +152,12 @@ def test_a_cluster_that_never_answers_is_given_up():
         def init(self, **kwargs):
             time.sleep(30)
 
-    started = time.perf_counter()
-    with pytest.raises(MetaRLError, match="no answer within"):
-        parallel.connect_ray(Silent(), None, timeout=0.5)
+    with socket.socket() as server:  # something listens, nothing answers
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        started = time.perf_counter()
+        with pytest.raises(MetaRLError, match="no answer within"):
+            parallel.connect_ray(Silent(), f"127.0.0.1:{server.getsockname()[1]}", timeout=0.5)
     assert time.perf_counter() - started < 5
 
 

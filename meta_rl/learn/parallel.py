@@ -22,6 +22,7 @@ from pathlib import Path
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.files import locked
+from meta_rl.runtime import sigterm_as_interrupt
 
 RAY_CONNECT_SECONDS = 60.0
 """How long connecting to a Ray cluster may take before it is given up."""
@@ -76,16 +77,12 @@ def _die_with_parent() -> None:
         pass
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
 def _process_main(conn, config: Config, seeds: list[int], out: str, position: int,
                   progress: bool) -> None:
     """A worker process: train, then report ``None`` or the error on ``conn``. SIGTERM (from
     the parent, or from Linux when the parent dies) ends it as Ctrl-C does, cleaning up."""
     _die_with_parent()
-    signal.signal(signal.SIGTERM, _interrupt)
+    sigterm_as_interrupt()
     try:
         _train_worker(config, seeds, out, position, progress)
         conn.send(None)
@@ -164,16 +161,24 @@ def check_reachable(address: str, timeout: float = 5.0) -> None:
 
 
 def connect_ray(ray, address: str | None, timeout: float = RAY_CONNECT_SECONDS) -> None:
-    """``ray.init`` bounded in time: a cluster that does not answer within ``timeout``
-    seconds is given up with a one-line error (the attempt's thread dies with the process)."""
-    if address:
-        check_reachable(address)
+    """``ray.init``, bounded in time for a cluster: nothing listening at the address fails at
+    once, a cluster that does not answer within ``timeout`` seconds is given up (the
+    attempt's thread dies with the process); both with a one-line error. A new local
+    instance starts in this thread, as Ray requires."""
+    kwargs = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False,
+              "ignore_reinit_error": True}
+    if not address:
+        try:
+            ray.init(**kwargs)
+        except Exception as err:
+            raise MetaRLError(f"cannot start a local Ray instance: {err}") from None
+        return
+    check_reachable(address)
     outcome: list = []
 
     def connect():
         try:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False, ignore_reinit_error=True)
+            ray.init(address=address, **kwargs)
             outcome.append(None)
         except Exception as err:
             outcome.append(err)
@@ -181,11 +186,10 @@ def connect_ray(ray, address: str | None, timeout: float = RAY_CONNECT_SECONDS) 
     thread = threading.Thread(target=connect, daemon=True)
     thread.start()
     thread.join(timeout)
-    where = address or "a new local instance"
     if not outcome:
-        raise MetaRLError(f"cannot connect to Ray at {where}: no answer within {timeout:.0f} s")
+        raise MetaRLError(f"cannot connect to Ray at {address}: no answer within {timeout:.0f} s")
     if outcome[0] is not None:
-        raise MetaRLError(f"cannot connect to Ray at {where}: {outcome[0]}")
+        raise MetaRLError(f"cannot connect to Ray at {address}: {outcome[0]}")
 
 
 def train_ray(config: Config, seeds: list[int], out: Path, address: str | None,
