@@ -14,14 +14,15 @@ from meta_rl.tasks.bandit.plots import (
     plot_regret_curves,
 )
 from meta_rl.tasks.harlow.plots import (
+    LEVEL_COLORS,
     PAPER_HARLOW_TRIAL_2,
     animate_harlow_episode,
     plot_harlow_accuracy,
     plot_harlow_over_training,
 )
 from meta_rl.tasks.two_step.plots import (
-    BAR_LABELS,
     BIN_COLORS,
+    TRANSITION_COLORS,
     animate_episode,
     draw_task,
     draw_trial,
@@ -29,10 +30,12 @@ from meta_rl.tasks.two_step.plots import (
     plot_stay_panels,
     plot_stay_probabilities,
     plot_trials,
+    stay_error,
 )
 
-__all__ = ["BAR_LABELS", "BIN_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES", "animate_episode",
-           "animate_harlow_episode", "draw_task", "draw_trial", "finish", "plot_bandit_episodes",
-           "plot_generalisation", "plot_harlow_accuracy", "plot_harlow_over_training",
-           "plot_regret_curves", "plot_reward_curves", "plot_stay_evolution", "plot_stay_panels",
-           "plot_stay_probabilities", "plot_trials", "show_frames", "smooth"]
+__all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES", "TRANSITION_COLORS",
+           "animate_episode", "animate_harlow_episode", "draw_task", "draw_trial", "finish",
+           "plot_bandit_episodes", "plot_generalisation", "plot_harlow_accuracy",
+           "plot_harlow_over_training", "plot_regret_curves", "plot_reward_curves", "plot_stay_evolution",
+           "plot_stay_panels", "plot_stay_probabilities", "plot_trials", "show_frames", "smooth",
+           "stay_error"]

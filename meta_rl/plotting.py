@@ -14,9 +14,12 @@ import numpy as np
 
 
 def finish(fig, own: bool, path: str | Path | None, dpi: int = 110):
-    """Save ``fig`` to ``path`` if given; close it if the caller created it (``own``)."""
+    """Save ``fig`` to ``path`` if given (a PNG gets a vector PDF beside it, for papers);
+    close it if the caller created it (``own``)."""
     if path is not None:
         fig.savefig(path, dpi=dpi)
+        if Path(path).suffix == ".png":
+            fig.savefig(Path(path).with_suffix(".pdf"), metadata={"CreationDate": None})
     if own:
         plt.close(fig)
     return fig
@@ -33,27 +36,39 @@ def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
     return out
 
 
-def plot_reward_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], title: str = "",
-                       references: dict[str, float] | None = None, weight: float = 0.9,
-                       ylabel: str = "reward per 100 trials", path: str | Path | None = None,
-                       ax=None):
-    """Training curves, one colour per seed: raw curve faint, smoothed curve on top.
+def plot_reward_curves(curves: dict, title: str = "", references: dict[str, float] | None = None,
+                       weight: float = 0.9, ylabel: str = "reward per 100 trials",
+                       path: str | Path | None = None, ax=None, colors: dict[str, str] | None = None):
+    """Training curves, one colour per condition.
 
-    ``curves`` maps a label (e.g. ``"seed 0"``) to ``(episodes, values)``; ``references``
-    maps a label to a constant drawn as a dashed line (e.g. the random agent's 50).
+    ``curves`` maps a condition to its seeds' ``(episodes, values)`` (a list) or to one
+    ``(episodes, values)``. Each seed is smoothed as TensorBoard does (``weight``); several
+    seeds are drawn as their mean with a band of ± 1 s.e. across seeds (on the first seed's
+    episodes), a single seed as its raw curve (faint) under its smoothed one. ``references``
+    maps a label to a constant drawn as a line (e.g. the random agent's 50); ``colors``
+    fixes a condition's colour.
     """
     own = ax is None
     fig, ax = plt.subplots(figsize=(6.5, 3.8)) if own else (ax.figure, ax)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for i, (label, (steps, values)) in enumerate(curves.items()):
-        color = colors[i % len(colors)]
-        ax.plot(steps, values, color=color, alpha=0.2, linewidth=0.8)
-        ax.plot(steps, smooth(values, weight), color=color, linewidth=1.5, label=label)
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (label, runs) in enumerate(curves.items()):
+        runs = [runs] if isinstance(runs, tuple) else list(runs)
+        color = (colors or {}).get(label, cycle[i % len(cycle)])
+        steps = np.asarray(runs[0][0])
+        smoothed = np.array([np.interp(steps, s, smooth(v, weight)) for s, v in runs])
+        mean = smoothed.mean(axis=0)
+        if len(runs) > 1:
+            se = smoothed.std(axis=0, ddof=1) / np.sqrt(len(runs))
+            ax.fill_between(steps, mean - se, mean + se, color=color, alpha=0.25, linewidth=0)
+            label = f"{label} (mean ± s.e., {len(runs)} seeds)"
+        else:
+            ax.plot(steps, runs[0][1], color=color, alpha=0.2, linewidth=0.8)
+        ax.plot(steps, mean, color=color, linewidth=1.5, label=label)
     for (label, value), style in zip((references or {}).items(), ("--", ":", "-.")):
         ax.axhline(value, color="black", linestyle=style, linewidth=1, label=f"{label} ({value:.1f})")
-    ax.set_xlabel("training episode")
+    ax.set_xlabel("training episodes")
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, ncol=2 if len(curves) > 4 else 1, loc="lower right")
     ax.grid(alpha=0.3)
     fig.tight_layout()

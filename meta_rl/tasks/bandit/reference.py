@@ -136,11 +136,11 @@ def example_episodes(family, name: str = "bandit-dependent-uniform", seed: int =
     return out
 
 
-def reward_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> dict[str, tuple]:
-    """``{"<family>, seed s": (episodes, reward per 100 pulls)}`` from TensorBoard."""
-    return {f"{n.removeprefix('bandit-')}, seed {s}": read_scalars(run_dir(n, s, root),
-                                                                   "perf/reward_per_100_trials")
-            for n, config_seeds in seeds.items() for s in config_seeds}
+def reward_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> dict[str, list[tuple]]:
+    """``{family: [(episodes, reward per 100 pulls) of each seed]}`` from TensorBoard."""
+    return {n.removeprefix("bandit-"): [read_scalars(run_dir(n, s, root), "perf/reward_per_100_trials")
+                                        for s in config_seeds]
+            for n, config_seeds in seeds.items()}
 
 
 def write_figures(tested: Tested, summary: dict, out: Path) -> None:

@@ -11,59 +11,98 @@ from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.patches import Rectangle
 
 from meta_rl.plotting import finish
+from meta_rl.tasks.harlow.env import N_TRIALS
 from meta_rl.tasks.harlow.objects import render_objects
+from meta_rl.tasks.harlow.result import side_counting_accuracy
 
 PAPER_HARLOW_TRIAL_2 = 0.975
 """Wang et al. 2018, Fig. 6c: about 97-98 % correct on trial 2 after training (read off)."""
+LEVEL_COLORS = {"harlow-symbolic": "#4c72b0", "harlow-pixels": "#55a868", "harlow-psychlab": "#c44e52"}
+"""One colour per level in every Harlow figure."""
+TRIALS = np.arange(1, N_TRIALS + 1)
+
+
+def _level(name: str) -> str:
+    return name.removeprefix("harlow-")
+
+
+def _references(ax) -> None:
+    """Chance, the side-counting player and the paper's trial-2 accuracy."""
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1, label="chance")
+    ax.plot(TRIALS, side_counting_accuracy(), color="black", linestyle="-.", linewidth=1, marker="_",
+            markersize=10, label="side-counting player")
+    ax.scatter([2], [PAPER_HARLOW_TRIAL_2], marker="*", s=80, color="black", zorder=4,
+               label="paper, trial 2 (Fig. 6c)")
 
 
 def plot_harlow_accuracy(summary: dict, path: str | Path | None = None):
-    """Accuracy by trial position on held-out objects: bars = mean over seeds, one dot per
-    seed, one group per level; chance and the paper's trial-2 level as lines."""
+    """Accuracy by trial position on held-out objects: bars = mean across seeds with ± 1 s.e.
+    across seeds (a level of one seed: the binomial s.e. over its test episodes), one dot per
+    seed, one colour per level; chance, the side-counting player (``side_counting_accuracy``)
+    and the paper's trial-2 accuracy beside them."""
     levels = summary["levels"]
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
     width = 0.8 / len(levels)
-    trials = np.arange(1, 7)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (name, lv) in enumerate(levels.items()):
-        x = trials - 0.4 + width * (i + 0.5)
+        x = TRIALS - 0.4 + width * (i + 0.5)
         per_seed = np.array(lv["accuracy_by_trial_per_seed"])
-        ax.bar(x, per_seed.mean(axis=0), width * 0.9, color=colors[i], alpha=0.75,
-               label=f"{name.removeprefix('harlow-')} ({len(per_seed)} seed{'s' * (len(per_seed) > 1)})")
+        mean, n = per_seed.mean(axis=0), len(per_seed)
+        se = (per_seed.std(axis=0, ddof=1) / np.sqrt(n) if n > 1
+              else np.sqrt(mean * (1 - mean) / lv["test_episodes"]))
+        what = (f"{n} seeds, ± s.e." if n > 1
+                else f"1 seed, ± binomial s.e. over {lv['test_episodes']} episodes")
+        ax.bar(x, mean, width * 0.9, yerr=se, capsize=2, color=LEVEL_COLORS.get(name), alpha=0.8,
+               label=f"{_level(name)} ({what})")
         for row in per_seed:
-            ax.scatter(x, row, color="black", s=6, zorder=3)
-    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1, label="chance")
-    ax.axhline(PAPER_HARLOW_TRIAL_2, color="black", linestyle="--", linewidth=1,
-               label="paper, trial 2 (Fig. 6c)")
-    ax.set_xticks(trials, [f"trial {t}" for t in trials])
-    ax.set_ylim(0, 1.3)  # room for the legend above the bars
+            ax.scatter(x, row, color="black", s=5, zorder=3)
+    _references(ax)
+    ax.set_xticks(TRIALS, [f"trial {t}" for t in TRIALS])
+    ax.set_ylim(0, 1.38)  # room for the legend above the bars
     ax.set_yticks(np.linspace(0, 1, 6))
-    ax.set_ylabel("fraction correct")
-    ax.set_title("Harlow task: held-out objects, frozen weights", fontsize=10)
-    ax.legend(fontsize=7, loc="upper left", ncol=3)
+    ax.set_ylabel("fraction correct (held-out objects)")
+    ax.set_title(f"Harlow task: {lv['test_episodes']} held-out test episodes per seed, frozen weights",
+                 fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", ncol=2)
     ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     return finish(fig, True, path)
 
 
 def plot_harlow_over_training(summary: dict, path: str | Path | None = None):
-    """Accuracy by trial position of checkpoints along training (the paper's Fig. 6c), one
-    panel per level: early checkpoints light, late ones dark."""
+    """Along the training of each level's first seed (the seed whose checkpoints are kept):
+    top, accuracy by trial position of each checkpoint (early light, late dark); bottom, the
+    accuracy on trials 1 and 2 against training episodes (the paper's Fig. 6c)."""
     levels = {k: v for k, v in summary["levels"].items() if "over_training" in v}
-    fig, axes = plt.subplots(1, len(levels), figsize=(3.6 * len(levels), 3.3), squeeze=False)
-    for ax, (name, lv) in zip(axes[0], levels.items()):
+    fig, axes = plt.subplots(2, len(levels), figsize=(3.8 * len(levels), 6.2), squeeze=False)
+    for col, (name, lv) in enumerate(levels.items()):
         over = lv["over_training"]
-        episodes, accuracy = over["checkpoint_episodes"], np.array(over["accuracy_by_trial"])
+        episodes, accuracy = np.array(over["checkpoint_episodes"]), np.array(over["accuracy_by_trial"])
+        top, bottom = axes[0, col], axes[1, col]
         shades = plt.cm.viridis(np.linspace(0.9, 0.1, len(episodes)))
         for e, row, color in zip(episodes, accuracy, shades):
-            ax.plot(np.arange(1, 7), row, marker="o", markersize=3, color=color, label=f"{e:,}")
-        ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-        ax.set_ylim(0.0, 1.03)
-        ax.set_xlabel("trial")
-        ax.set_title(f"{name.removeprefix('harlow-')}, seed {over['seed']}", fontsize=10)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=6, title="training episodes", title_fontsize=6, loc="lower right")
-    axes[0, 0].set_ylabel("fraction correct (held-out objects)")
+            top.plot(TRIALS, row, marker="o", markersize=3, color=color, label=f"{e:,}")
+        top.plot(TRIALS, side_counting_accuracy(), color="black", linestyle="-.", linewidth=1,
+                 label="side counting")
+        top.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+        top.set_ylim(0.0, 1.03)
+        top.set_xlabel("trial")
+        top.set_title(f"{_level(name)}, seed {over['seed']}", fontsize=10)
+        top.legend(fontsize=6, title="training episodes", title_fontsize=6, loc="lower right")
+        color = LEVEL_COLORS.get(name)
+        bottom.plot(episodes, accuracy[:, 0], color=color, linestyle="--", marker="o", markersize=3,
+                    label="trial 1")
+        bottom.plot(episodes, accuracy[:, 1], color=color, marker="o", markersize=3, label="trial 2")
+        bottom.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+        bottom.axhline(side_counting_accuracy()[1], color="black", linestyle="-.", linewidth=1,
+                       label="side counting, trial 2")
+        bottom.set_ylim(0.0, 1.03)
+        bottom.set_xlabel("training episodes")
+        bottom.legend(fontsize=6, loc="lower right")
+        for ax in (top, bottom):
+            ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("fraction correct")
+    axes[1, 0].set_ylabel("fraction correct")
+    fig.suptitle(f"held-out objects, {lv['test_episodes']} test episodes per checkpoint", fontsize=10)
     fig.tight_layout()
     return finish(fig, True, path)
 

@@ -18,7 +18,7 @@ import numpy as np
 from meta_rl.config import Config
 from meta_rl.plotting import plot_reward_curves
 from meta_rl.reproduce import RESULTS, Experiment, RunSet, Tested, read_scalars, scheduled_config
-from meta_rl.tasks.harlow.plots import plot_harlow_accuracy, plot_harlow_over_training
+from meta_rl.tasks.harlow.plots import LEVEL_COLORS, plot_harlow_accuracy, plot_harlow_over_training
 from meta_rl.tasks.harlow.presets import PRESETS
 
 HARLOW_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
@@ -98,19 +98,31 @@ def accuracy_table(summary: dict) -> str:
     return "\n".join(rows)
 
 
-def reward_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> dict[str, tuple]:
-    """``{"<level>, seed s": (episodes, reward per episode)}`` from TensorBoard."""
-    return {f"{n.removeprefix('harlow-')}, seed {s}": read_scalars(run_dir(n, s, root), "perf/reward")
-            for n, level_seeds in seeds.items() for s in level_seeds}
+def reward_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> dict[str, list[tuple]]:
+    """``{level: [(episodes, reward per episode) of each seed]}`` from TensorBoard."""
+    return {n: [read_scalars(run_dir(n, s, root), "perf/reward") for s in level_seeds]
+            for n, level_seeds in seeds.items()}
+
+
+def optimal_reward(name: str) -> float:
+    """The expected reward per episode of a perfect learner: trial 1 is a guess worth 0 on
+    average, trials 2-6 pay ``reward_correct``, and at the gaze level each trial's fixation
+    pays ``fixation_reward`` (Psychlab: 6 x 1 + 25 = 31)."""
+    task = PRESETS[name].task
+    fixation = task.n_trials * task.fixation_reward if task.level == "psychlab" else 0.0
+    guess = (task.reward_correct + task.reward_wrong) / 2
+    return fixation + guess + (task.n_trials - 1) * task.reward_correct
 
 
 def write_figures(tested: Tested, summary: dict, out: Path) -> None:
     """``Experiment.figures``."""
     plot_harlow_accuracy(summary, path=out / "accuracy_by_trial.png")
     plot_harlow_over_training(summary, path=out / "accuracy_over_training.png")
-    plot_reward_curves(reward_curves({r.name: r.seeds for r in tested.run_sets}, tested.root),
-                       title="training: choice and fixation reward per episode",
-                       ylabel="reward per episode (optimal choices: 25)", path=out / "reward_curves.png")
+    seeds = {r.name: r.seeds for r in tested.run_sets}
+    plot_reward_curves(reward_curves(seeds, tested.root), title="training: choice and fixation reward",
+                       ylabel="reward per episode", colors=LEVEL_COLORS,
+                       references={f"optimal, {n.removeprefix('harlow-')}": optimal_reward(n) for n in seeds},
+                       path=out / "reward_curves.png")
 
 
 def describe(summary: dict) -> str:

@@ -10,12 +10,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from meta_rl.tasks.harlow.env import records_to_trials
+from meta_rl.tasks.harlow.env import N_TRIALS, SIDE_PATTERNS, records_to_trials
 
 CSV_COLUMNS = ("episode", "trial", "left_object", "right_object", "rewarded_object", "choice", "reward")
 OPTIMAL_REWARD = 25.0
 """Expected choice reward per episode of a perfect learner: trial 1 is worth 0 on average,
 trials 2-6 pay +5 each."""
+
+
+def side_counting_accuracy() -> np.ndarray:
+    """Expected accuracy by trial position ``[6]`` of a player that ignores the objects and
+    counts the rewarded sides: every episode puts the rewarded object 3 times left and 3
+    times right (``env.SIDE_PATTERNS``, all 20 orders equally likely), so after each outcome
+    it picks the side with more rewarded trials left (a coin when even). An agent above it
+    on trials 2-5 remembers the objects."""
+    patterns = SIDE_PATTERNS.astype(int)
+    right_left = N_TRIALS // 2 - np.cumsum(patterns, axis=1) + patterns  # rewarded-right trials to come
+    left_left = N_TRIALS // 2 - np.cumsum(1 - patterns, axis=1) + (1 - patterns)
+    p_right = np.where(right_left > left_left, 1.0, np.where(right_left < left_left, 0.0, 0.5))
+    return np.where(patterns == 1, p_right, 1 - p_right).mean(axis=0)
 
 
 def correct(trials: dict[str, np.ndarray]) -> np.ndarray:

@@ -36,12 +36,33 @@ def stay_probabilities(actions, common, rewards) -> np.ndarray:
 
     An empty bin gives NaN.
     """
-    stay, prev_common, prev_reward = _previous_trial_bins(actions, common, rewards)
-    out = []
-    for c, r in ((True, True), (True, False), (False, True), (False, False)):
-        mask = (prev_common == c) & (prev_reward == r)
-        out.append(stay[mask].mean() if mask.any() else np.nan)
-    return np.array(out)
+    stays, totals = stay_counts(actions, common, rewards)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return stays.sum(axis=0) / totals.sum(axis=0)
+
+
+def stay_counts(actions, common, rewards) -> tuple[np.ndarray, np.ndarray]:
+    """Per episode, the stays and the trials of each of the four ``BINS``: ``[episodes, 4]``
+    each (the first trial of an episode has no previous trial)."""
+    actions, common, rewards = (np.asarray(x) for x in (actions, common, rewards))
+    stay = actions[:, 1:] == actions[:, :-1]
+    prev_common, prev_reward = common[:, :-1].astype(bool), rewards[:, :-1] > 0
+    masks = [(prev_common == c) & (prev_reward == r)
+             for c, r in ((True, True), (True, False), (False, True), (False, False))]
+    return (np.stack([(stay & m).sum(axis=1) for m in masks], axis=1),
+            np.stack([m.sum(axis=1) for m in masks], axis=1))
+
+
+def stay_bootstrap_ci(actions, common, rewards, level: float = 0.95, n_boot: int = 2000,
+                      seed: int = 0) -> np.ndarray:
+    """Bootstrap confidence interval of the four stay probabilities, resampling whole
+    episodes with replacement: ``[2, 4]`` (lower, upper) in ``BINS`` order."""
+    stays, totals = stay_counts(actions, common, rewards)
+    picks = np.random.default_rng(seed).integers(0, len(stays), (n_boot, len(stays)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        samples = stays[picks].sum(axis=1) / totals[picks].sum(axis=1)
+    tail = (1 - level) / 2 * 100
+    return np.nanpercentile(samples, [tail, 100 - tail], axis=0)
 
 
 @dataclass(frozen=True)

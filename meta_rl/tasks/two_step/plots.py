@@ -13,50 +13,83 @@ from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 from meta_rl.plotting import finish
 from meta_rl.tasks.two_step.analysis import BINS
 
-BAR_LABELS = ("common\nrewarded", "common\nunrewarded", "uncommon\nrewarded",
-              "uncommon\nunrewarded")
-BIN_COLORS = ("#1f77b4", "#aec7e8", "#d62728", "#ff9896")
+TRANSITION_COLORS = {"common": "#2b5d9b", "uncommon": "#e3893b"}
+"""Common and uncommon transitions, in every two-step figure."""
+GROUPS = {"rewarded": (0, 2), "unrewarded": (1, 3)}
+"""The field's layout (Daw et al. 2011; Wang et al. 2018, Fig. 5): bars grouped by the
+previous trial's outcome, common then uncommon, as indices into ``BINS``."""
+BIN_COLORS = tuple(TRANSITION_COLORS[name.split("-")[0]] for name in BINS)
 STATE_NAMES = ("S1", "S2", "S3")
 ACTION_NAMES = ("a1", "a2")
 RICH_COLORS = {1: "#dbe9f6", 2: "#f9dcdc"}  # background when S2 / S3 is the rich state
 
-def plot_stay_probabilities(per_seed: np.ndarray, title: str = "", references: dict | None = None,
-                            path: str | Path | None = None, ax=None):
-    """Bars = mean over seeds of the four stay probabilities, one dot per seed.
 
-    ``per_seed`` is ``[n_seeds, 4]`` in ``analysis.BINS`` order; ``references``
-    maps a label to four values drawn as markers beside the bars (e.g. the paper's).
-    Saves to ``path`` if given and closes the figure it made; returns the figure.
+def stay_error(per_seed: np.ndarray, ci: np.ndarray | None = None) -> tuple[np.ndarray, str]:
+    """Error bars ``[2, 4]`` (below, above the mean) and what they are: the s.e. across seeds
+    when there are several, else a confidence interval ``ci [2, 4]`` if given (e.g.
+    ``analysis.stay_bootstrap_ci``), else none."""
+    per_seed = np.atleast_2d(np.asarray(per_seed, float))
+    mean = per_seed.mean(axis=0)
+    if len(per_seed) > 1:
+        se = per_seed.std(axis=0, ddof=1) / np.sqrt(len(per_seed))
+        return np.stack([se, se]), f"mean ± s.e. across {len(per_seed)} seeds"
+    if ci is not None:
+        return np.stack([mean - ci[0], ci[1] - mean]), "1 seed, bootstrap 95 % CI over test episodes"
+    return np.zeros((2, len(mean))), "1 seed"
+
+
+def plot_stay_probabilities(per_seed: np.ndarray, title: str = "", references: dict | None = None,
+                            path: str | Path | None = None, ax=None, ci: np.ndarray | None = None):
+    """Stay probabilities in the field's layout: bars grouped by the previous trial's
+    outcome (rewarded, unrewarded), common and uncommon transitions in two fixed colours,
+    error bars (``stay_error``), one dot per seed.
+
+    ``per_seed`` is ``[n_seeds, 4]`` in ``analysis.BINS`` order; ``references`` maps a label
+    to four values drawn as open markers on the bars (a paper's figure, read off). Saves to
+    ``path`` if given (PNG and PDF) and closes the figure it made; returns the figure.
     """
     per_seed = np.atleast_2d(np.asarray(per_seed, float))
     own = ax is None
-    fig, ax = plt.subplots(figsize=(5, 3.6)) if own else (ax.figure, ax)
-    x = np.arange(len(BINS))
-    ax.bar(x, per_seed.mean(axis=0), color=BIN_COLORS, edgecolor="black", width=0.6,
-           label=f"mean of {len(per_seed)} seed{'s' if len(per_seed) > 1 else ''}")
-    rng = np.random.default_rng(0)  # fixed jitter so the figure is reproducible
-    for row in per_seed:
-        ax.scatter(x + rng.uniform(-0.12, 0.12, len(x)), row, color="black", s=12, zorder=3)
-    for (label, values), marker in zip((references or {}).items(), ("D", "s", "^")):
-        ax.scatter(x + 0.38, values, marker=marker, s=28, zorder=3, label=label,
-                   facecolor="white", edgecolor="black")
-    ax.set_xticks(x, BAR_LABELS, fontsize=8)
-    ax.set_ylim(0.0, 1.05)
+    fig, ax = plt.subplots(figsize=(4.2, 3.6)) if own else (ax.figure, ax)
+    error, what = stay_error(per_seed, ci)
+    mean = per_seed.mean(axis=0)
+    width, rng = 0.36, np.random.default_rng(0)  # fixed jitter: a reproducible figure
+    for g, (first, second) in enumerate(GROUPS.values()):
+        for k, (b, transition) in enumerate(zip((first, second), TRANSITION_COLORS)):
+            x = g + (k - 0.5) * width
+            ax.bar(x, mean[b], width * 0.92, color=TRANSITION_COLORS[transition], edgecolor="black",
+                   linewidth=0.6, yerr=error[:, b:b + 1], capsize=3, label=transition if g == 0 else None)
+            if len(per_seed) > 1:
+                ax.scatter(x + rng.uniform(-0.06, 0.06, len(per_seed)), per_seed[:, b], color="black",
+                           s=7, zorder=3, alpha=0.6)
+            for (label, values), marker in zip((references or {}).items(), ("D", "s", "^")):
+                ax.scatter([x], [values[b]], marker=marker, s=26, zorder=4, facecolor="white",
+                           edgecolor="black", label=label if g == 0 and k == 0 else None)
+    ax.set_xticks(range(len(GROUPS)), list(GROUPS))
+    ax.set_xlabel("previous trial")
+    ax.set_ylim(0.0, 1.32)  # the legend sits above the bars, never on them
+    ax.set_yticks(np.linspace(0, 1, 6))
     ax.set_ylabel("stay probability")
-    ax.set_title(title)
-    ax.legend(fontsize=7, loc="lower center")
+    ax.set_title(f"{title}\n({what})" if title else what, fontsize=9)
+    ax.legend(fontsize=7, loc="upper center", ncol=2)
     fig.tight_layout()
     return finish(fig, own, path, dpi=120)
 
 
 def plot_stay_panels(panels: dict[str, np.ndarray], references: dict | None = None,
-                     path: str | Path | None = None, suptitle: str = ""):
-    """Several stay-probability plots side by side: ``{title: per_seed [n_seeds, 4]}``."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6), squeeze=False)
+                     path: str | Path | None = None, suptitle: str = "",
+                     cis: dict[str, np.ndarray] | None = None, references_on: tuple[str, ...] | None = None):
+    """Stay-probability panels side by side, one y axis: ``{title: per_seed [n_seeds, 4]}``;
+    ``cis`` gives a one-seed panel its confidence interval; ``references`` are drawn on the
+    panels named in ``references_on`` (default: all)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.8 * len(panels), 3.8), squeeze=False, sharey=True)
     for ax, (title, per_seed) in zip(axes[0], panels.items()):
-        plot_stay_probabilities(per_seed, title=title, references=references, ax=ax)
+        shown = references if references_on is None or title in references_on else None
+        plot_stay_probabilities(per_seed, title=title, references=shown, ax=ax, ci=(cis or {}).get(title))
+    for ax in axes[0, 1:]:
+        ax.set_ylabel("")
     if suptitle:
-        fig.suptitle(suptitle)
+        fig.suptitle(suptitle, fontsize=10)
     fig.tight_layout()
     return finish(fig, True, path)
 
@@ -65,28 +98,33 @@ def plot_stay_evolution(episodes: np.ndarray, stays: np.ndarray, title: str = ""
                         references: np.ndarray | None = None, path: str | Path | None = None):
     """Stay probabilities of checkpoints along training.
 
-    ``stays`` is ``[n_checkpoints, n_seeds, 4]`` (``BINS`` order) measured at ``episodes``;
-    thick lines are the mean over seeds, thin lines single seeds. ``references`` (four
-    values, e.g. the paper's) are drawn as markers at the right edge.
+    ``stays`` is ``[n_checkpoints, n_seeds, 4]`` (``BINS`` order) measured at ``episodes``:
+    lines are the mean across seeds, bands ± 1 s.e. across seeds (several seeds); colour is
+    the transition, solid lines rewarded and dashed unrewarded previous trials.
+    ``references`` (four values, a paper's) are drawn as markers at the right edge.
     """
     stays = np.asarray(stays, float)
+    n_seeds = stays.shape[1]
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     for b, (name, color) in enumerate(zip(BINS, BIN_COLORS)):
-        style = "-" if b in (0, 3) else "--"  # model-based: solid lines high, dashed low
-        if stays.shape[1] > 1:
-            ax.plot(episodes, stays[:, :, b], color=color, linewidth=0.7, alpha=0.5, linestyle=style)
-        ax.plot(episodes, stays[:, :, b].mean(axis=1), color=color, linewidth=2.2, linestyle=style,
-                marker="o", markersize=3, label=name)
+        style = "-" if b in GROUPS["rewarded"] else "--"
+        mean = stays[:, :, b].mean(axis=1)
+        ax.plot(episodes, mean, color=color, linewidth=2, linestyle=style, marker="o", markersize=3,
+                label=name.replace("-", ", "))
+        if n_seeds > 1:
+            se = stays[:, :, b].std(axis=1, ddof=1) / np.sqrt(n_seeds)
+            ax.fill_between(episodes, mean - se, mean + se, color=color, alpha=0.2, linewidth=0)
         if references is not None:
             ax.scatter([episodes[-1] * 1.03], [references[b]], marker="D", color=color,
                        edgecolor="black", zorder=3, label="paper (Sim. 4)" if b == 3 else None)
     ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
     ax.set_ylim(0.0, 1.05)
-    ax.set_xlabel("training episode of the checkpoint")
+    ax.set_xlabel("training episodes of the checkpoint")
     ax.set_ylabel("stay probability")
-    n_seeds = stays.shape[1]
-    ax.set_title(title or f"stay probabilities during training ({n_seeds} seed{'s' * (n_seeds > 1)})")
-    ax.legend(fontsize=7, loc="lower left")
+    spread = f"mean ± s.e. across {n_seeds} seeds" if n_seeds > 1 else "1 seed"
+    ax.set_title(f"{title}\n({spread})" if title else f"stay probabilities during training ({spread})",
+                 fontsize=9)
+    ax.legend(fontsize=7, loc="lower left", title="previous trial", title_fontsize=7)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return finish(fig, True, path)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 import meta_rl.tasks.two_step.analysis as analysis
+import meta_rl.tasks.two_step.players as players
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.plotting import plot_reward_curves
@@ -34,7 +35,7 @@ from meta_rl.reproduce import (
     test_final,
     train_run_set,
 )
-from meta_rl.tasks.two_step.plots import animate_episode, plot_stay_evolution, plot_stay_probabilities
+from meta_rl.tasks.two_step.plots import animate_episode, plot_stay_evolution, plot_stay_panels
 from meta_rl.tasks.two_step.presets import PRESETS
 from meta_rl.tasks.two_step.result import TestResult
 
@@ -60,16 +61,25 @@ class Reference:
     """Seeds whose intermediate checkpoints are kept (the others keep their final one only)."""
     animation_trials: int
     """Trials of test episode 0 shown in ``episode.gif``."""
+    markers: tuple[str, ...] = ()
+    """Published stay probabilities drawn beside this variant's (``MARKERS`` keys): only
+    where that publication reports this very experiment."""
+
+
+MARKERS = {"paper (Sim. 4)": analysis.PAPER_STAY, "original, seed 0": analysis.ORIGINAL_STAY}
+"""Wang et al. 2018, Simulation 4 (Fig. 5, read off), and the original code's biorxiv-final
+checkpoint."""
 
 
 REFERENCES = {
     # the original: 8 seeds x 20k episodes, 300 test episodes per seed
     "biorxiv-final": Reference("biorxiv-final", "biorxiv/final", tuple(range(8)), 20000, 2000, 300,
-                               (0, 1), 50),
+                               (0, 1), 50, ("paper (Sim. 4)", "original, seed 0")),
     # the original needed ~50k (its run: 194k); this one shows the signature well before 20k
     "biorxiv-first-try": Reference("biorxiv-first-try", "biorxiv/first-try", (0,), 20000, 2000, 300,
-                                   (0,), 50),
-    # episodes are 10 trials long: 3000 test episodes (the original's) = 30,000 trials, as above
+                                   (0,), 50, ("paper (Sim. 4)",)),
+    # episodes are 10 trials long: 3000 test episodes (the original's) = 30,000 trials, as above;
+    # Wang et al. 2016's own two-step numbers are not among the markers (not read off here)
     "arxiv": Reference("arxiv", "arxiv", (0,), 40000, 4000, 3000, (0,), 10),
 }
 
@@ -119,9 +129,9 @@ def train_reference(ref: Reference, root: Path = RESULTS, episodes: int | None =
     return train_run_set(run_set(ref, episodes), root, progress)
 
 
-def reward_curves(ref: Reference, root: Path = RESULTS) -> dict[str, tuple]:
-    """``{"seed s": (episodes, reward per 100 trials)}`` from every seed's TensorBoard files."""
-    return {f"seed {s}": read_scalars(run_dir(ref, s, root), REWARD_TAG) for s in ref.seeds}
+def reward_curves(ref: Reference, root: Path = RESULTS) -> dict[str, list[tuple]]:
+    """``{variant: [(episodes, reward per 100 trials) of each seed]}`` from TensorBoard."""
+    return {ref.name: [read_scalars(run_dir(ref, s, root), REWARD_TAG) for s in ref.seeds]}
 
 
 @dataclass
@@ -257,25 +267,52 @@ def summarize_tested(ref: Reference, tested: Tested) -> dict:
     return summarize(ref, seeds, stay_evolution(tested.family, ref, tested.root, episodes))
 
 
+def reference_players(ref: Reference, seeds: int = 8, episodes: int | None = None) -> dict[str, np.ndarray]:
+    """Stay probabilities ``[seeds, 4]`` of the canonical model-free and model-based players
+    (Daw et al. 2011; ``players.py``) on the variant's task, ``seeds`` runs of ``episodes``
+    (default ``ref.test_episodes``) each."""
+    params = PRESETS[ref.name].task
+    makers = {"model-free (SARSA(λ))": players.ModelFree,
+              "model-based (planner)": lambda: players.ModelBased(common_prob=params.common_prob)}
+    out = {}
+    for name, make in makers.items():
+        played = [players.play(make(), params, episodes or ref.test_episodes, seed=s) for s in range(seeds)]
+        out[name] = np.array([analysis.stay_probabilities(t["action"], t["common"], t["reward"])
+                              for t in played])
+    return out
+
+
+def stay_figure(ref: Reference, seeds: list[SeedResult], path: Path | None = None,
+                player_episodes: int | None = None):
+    """The agent's stay probabilities beside the canonical model-free and model-based
+    players', as the paper's Fig. 5 sets them; a one-seed agent gets a bootstrap 95 % CI
+    over its test episodes."""
+    n_test = len(seeds[0].result.trials["action"])
+    agent = f"meta-RL agent, {ref.name}"
+    panels = {agent: np.array([r.stay for r in seeds]), **reference_players(ref, episodes=player_episodes)}
+    t = seeds[0].result.trials
+    one_seed = len(seeds) == 1
+    cis = {agent: analysis.stay_bootstrap_ci(t["action"], t["common"], t["reward"])} if one_seed else {}
+    return plot_stay_panels(panels, references=paper_references(ref), references_on=(agent,), cis=cis,
+                            suptitle=f"{n_test} test episodes per seed (frozen weights); players: 8 runs",
+                            path=path)
+
+
 def write_figures(ref: Reference, tested: Tested, summary: dict, out: Path) -> None:
-    """``Experiment.figures``: the reward curves, the stay probabilities, their evolution and
-    an animated test episode."""
+    """``Experiment.figures``: the reward curves, the stay probabilities beside the
+    reference players', their evolution over training and an animated test episode."""
     seeds = seed_results(ref, tested)
-    label = f"{ref.name}, {len(ref.seeds)} seed{'s' * (len(ref.seeds) > 1)}"
     refs = {"random agent": summary["mean"]["random_per_100"],
             "Bayes-optimal observer": summary["mean"]["bayes_per_100"]}
-    plot_reward_curves(reward_curves(ref, tested.root), title=f"training, {label}",
+    plot_reward_curves(reward_curves(ref, tested.root), title=f"{ref.name}: training",
                        references=refs, path=out / "reward_curves.png")
-    plot_stay_probabilities(
-        np.array([r.stay for r in seeds]), title=f"{label}, {summary['test_episodes']} "
-        "test episodes each", references=paper_references(), path=out / "stay_probabilities.png")
+    stay_figure(ref, seeds, out / "stay_probabilities.png")
     evolution = summary["evolution"]
     if len(evolution["checkpoint_episodes"]) > 1:
         plot_stay_evolution(np.array(evolution["checkpoint_episodes"]), np.array(evolution["stay"]),
-                            references=analysis.PAPER_STAY,
+                            references=paper_stay(ref),
                             title=f"{ref.name}: stay probabilities of checkpoints "
-                            f"(seed{'s' * (len(evolution['seeds']) > 1)} "
-                            f"{', '.join(map(str, evolution['seeds']))})",
+                            f"({evolution['test_episodes']} test episodes each)",
                             path=out / "stay_evolution.png")
     first = seeds[0]
     n_trials = min(ref.animation_trials, first.result.trials["action"].shape[1])
@@ -295,9 +332,14 @@ def episode_with_swap(trials: dict, n_trials: int) -> int:
     return int(found[0]) if len(found) else 0
 
 
-def paper_references() -> dict[str, np.ndarray]:
-    """The reference stay probabilities drawn beside the bars."""
-    return {"paper (Sim. 4)": analysis.PAPER_STAY, "original, seed 0": analysis.ORIGINAL_STAY}
+def paper_references(ref: Reference) -> dict[str, np.ndarray]:
+    """The published stay probabilities drawn beside this variant's bars."""
+    return {name: MARKERS[name] for name in ref.markers}
+
+
+def paper_stay(ref: Reference) -> np.ndarray | None:
+    """The paper's stay probabilities where the paper reports this variant, else None."""
+    return MARKERS["paper (Sim. 4)"] if "paper (Sim. 4)" in ref.markers else None
 
 
 def describe(summary: dict) -> str:
