@@ -55,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                                description="Writes results/<experiment>/ (see meta_rl/reproduce.py).")
     reproduce.add_argument("experiment", nargs="?", default="all",
                            help=f"{experiments} or all (default)")
-    reproduce.add_argument("--results", default="results", help="results directory (default results/)")
+    reproduce.add_argument("--results", default="results", help="results directory (default results/); "
+                           "the tables in README.md and docs/*.md of the current directory are updated")
     reproduce.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -160,7 +161,7 @@ def _test(args, extra: list[str]) -> None:
 
 def _reproduce(args, extra: list[str]) -> None:
     from meta_rl.files import check_output_dir
-    from meta_rl.reproduce import reproduce, results_root
+    from meta_rl.reproduce import reproduce, results_root, update_documents
     from meta_rl.tasks.registry import select_experiments
 
     if extra:
@@ -168,9 +169,12 @@ def _reproduce(args, extra: list[str]) -> None:
     chosen = select_experiments(args.experiment)
     root = results_root(Path(args.results))
     check_output_dir(root, "--results")  # before any training
+    documents = [p for p in (Path("README.md"), *sorted(Path("docs").glob("*.md"))) if p.is_file()]
     for task_family, experiment in chosen:
         summary = reproduce(task_family, experiment, root, progress=not args.quiet)
         print(experiment.describe(summary))
+        for path in update_documents(documents, {experiment.name: experiment.table(summary)}):
+            print(f"{path}: table {experiment.name} updated")
 
 
 def main(argv: list[str] | None = None) -> int:

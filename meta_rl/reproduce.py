@@ -13,7 +13,9 @@ terminal (``describe``). ``reproduce`` then, for any family:
 3. asks the family for its summary (which may test more: checkpoints along training, other
    tasks);
 4. writes into ``RESULTS/<experiment directory>/``: ``results.json`` (the summary, wall
-   times, versions), ``report.txt`` (every seed's test report), the family's figures, and
+   times, versions), ``table.md`` (the family's markdown tables of it, which the README and
+   ``docs/`` include: ``update_documents``), ``report.txt`` (every seed's test report), the
+   family's figures, and
    ``<run set>/model_<seed>/test_trials.csv.gz`` (the ``test --trials-csv`` rows,
    gzip-compressed; ``meta_rl.learn.evaluate.read_trials_csv`` reads them as they are).
 
@@ -82,6 +84,9 @@ class Experiment:
     """Draw the figures of a summary into a directory."""
     describe: Callable[[dict], str]
     """A few lines of text about a summary."""
+    table: Callable[[dict], str]
+    """The summary as markdown tables, beside the paper's and the original's numbers
+    (``table.md``, included by the README and ``docs/``)."""
     test_episodes: int = 300
     """Test episodes per seed."""
 
@@ -299,8 +304,24 @@ def reproduce(family, experiment: Experiment, root: Path = RESULTS, progress: bo
     summary.update(command=f"meta-rl reproduce {experiment.name}", timing=timing, environment=env,
                    trained_with_git=env["git"] if trained else previous.get("trained_with_git"))
     (out / "results.json").write_text(json.dumps(summary, indent=1) + "\n")
+    (out / "table.md").write_text(experiment.table(summary) + "\n")
     log(f"{experiment.name}: results written to {out}")
     return summary
+
+
+def update_documents(documents: list[Path], tables: dict[str, str]) -> list[Path]:
+    """Rewrite the generated blocks (``<!-- table: NAME -->``) of these markdown documents
+    with ``tables`` (experiment name -> ``table.md`` content); returns those changed."""
+    from meta_rl.tables import include_tables
+
+    changed = []
+    for path in documents:
+        text = Path(path).read_text()
+        new = include_tables(text, tables)
+        if new != text:
+            Path(path).write_text(new)
+            changed.append(Path(path))
+    return changed
 
 
 def measured_train_seconds(previous: dict, seconds: dict[str, float], minimum: float = 10.0) -> dict:

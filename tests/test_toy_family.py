@@ -127,7 +127,10 @@ TOY = Family(
                                           (0, 1), "toy/runs", history_seeds=(0,))],
         summarize=lambda tested: {"reward": {f"seed {s}": r.metrics()["reward"]
                                              for (_, s), r in tested.results.items()}},
-        figures=toy_figures, describe=lambda summary: f"toy: {summary['reward']}", test_episodes=20)},
+        figures=toy_figures, describe=lambda summary: f"toy: {summary['reward']}",
+        table=lambda summary: "| seed | reward |\n|---|---|\n" + "\n".join(
+            f"| {k} | {v:.2f} |" for k, v in summary["reward"].items()),
+        test_episodes=20)},
     gym_envs={"meta_rl/Toy-v0": (ToyEnv, {})},
     test_result=toy_result)
 
@@ -168,6 +171,7 @@ def test_toy_family_trains_tests_sweeps_and_reproduces(toy, tmp_path, capsys):
     assert set(saved["reward"]) == {"seed 0", "seed 1"}
     assert saved["command"] == "meta-rl reproduce toy"
     assert (results / "toy" / "reward_curves.png").stat().st_size > 0
+    assert (results / "toy" / "table.md").read_text().startswith("| seed | reward |")
     assert "== toy-find-arm seed 1: checkpoint at episode 40" in (results / "toy" / "report.txt").read_text()
     assert (results / "toy" / "runs" / "model_1" / "test_trials.csv.gz").exists()
     # seed 0 keeps its checkpoints along training, seed 1 only its last

@@ -27,6 +27,7 @@ from meta_rl.reproduce import (
     scheduled_config,
     task_classes,
 )
+from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
 from meta_rl.tasks.bandit.presets import PRESETS
 
@@ -155,6 +156,37 @@ def write_figures(tested: Tested, summary: dict, out: Path) -> None:
                        ylabel="reward per 100 pulls", path=out / "reward_curves.png")
 
 
+LABELS = {"bandit-dependent-uniform": "dependent, p ~ U[0, 1]", "bandit-easy": "easy {0.1, 0.9}",
+          "bandit-medium": "medium {0.25, 0.75}", "bandit-hard": "hard {0.4, 0.6}",
+          "bandit-independent": "independent arms"}
+
+
+def table(summary: dict) -> str:
+    """``Experiment.table``: final cumulative regret of the agent (mean ± s.e. across seeds)
+    beside the classical players on the same arms and reward draws, and the agent's regret
+    relative to Thompson sampling's trained on one family and tested on another."""
+    configs = summary["configs"]
+    players = [p for p in next(iter(configs.values()))["final_regret"] if p != "agent"]
+    rows = [["trained and tested on", "seeds", "meta-RL agent", "agent / Thompson", *players]]
+    for name, c in configs.items():
+        spread = "".join(mean_se(c["agent_per_seed"], 2).partition(" ± ")[1:])  # the mean unrounded
+        agent = f"{c['final_regret']['agent']:.2f}{spread}"
+        rows.append([LABELS.get(name, name), str(len(c["seeds"])), agent,
+                     mean_se(c["agent_over_thompson_per_seed"], 2)]
+                    + [f"{c['final_regret'][p]:.2f}" for p in players])
+    gen = summary["generalisation"]
+    tested_on = list(next(iter(gen.values())))
+    cross = [["trained on \\ tested on", *(t.removeprefix("bandit-") for t in tested_on)]]
+    for name, row in gen.items():
+        cross.append([name.removeprefix("bandit-"),
+                      *(f"{row[t]['agent'] / row[t]['thompson']:.2f}" for t in tested_on)])
+    n = next(iter(configs.values()))["test_episodes"]
+    return (markdown_table(rows) + f"\n\nCumulative regret over 100 trials, {n} test episodes per seed "
+            "(test stream 1000 + seed); the players see the same arms and reward draws.\n\n"
+            + markdown_table(cross) + "\n\nThe agent's regret relative to Thompson sampling's "
+            "(below 1: better), trained on the row's family, tested on the column's.")
+
+
 def describe(summary: dict) -> str:
     """The regret tables as text."""
     return (f"bandits: final cumulative regret over 100 trials (mean over seeds)\n{regret_table(summary)}\n"
@@ -163,4 +195,4 @@ def describe(summary: dict) -> str:
 
 EXPERIMENTS = {"bandits": Experiment(name="bandits", directory=DIRECTORY, run_sets=run_sets,
                                      summarize=summarize, figures=write_figures, describe=describe,
-                                     test_episodes=TEST_EPISODES)}
+                                     table=table, test_episodes=TEST_EPISODES)}

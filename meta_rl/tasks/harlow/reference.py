@@ -18,8 +18,10 @@ import numpy as np
 from meta_rl.config import Config
 from meta_rl.plotting import plot_reward_curves
 from meta_rl.reproduce import RESULTS, Experiment, RunSet, Tested, read_scalars, scheduled_config
+from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.harlow.plots import LEVEL_COLORS, plot_harlow_accuracy, plot_harlow_over_training
 from meta_rl.tasks.harlow.presets import PRESETS
+from meta_rl.tasks.harlow.result import side_counting_accuracy
 
 HARLOW_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
                 "harlow-psychlab": (0,)}
@@ -125,10 +127,36 @@ def write_figures(tested: Tested, summary: dict, out: Path) -> None:
                        path=out / "reward_curves.png")
 
 
+def table(summary: dict) -> str:
+    """``Experiment.table``: accuracy by trial position on held-out objects (mean ± s.e.
+    across seeds), beside the side-counting player, the original reimplementation and the
+    paper; whether each level beats side counting on trials 2-5 (then it remembers objects)."""
+    counting = side_counting_accuracy()
+    rows = [["level", "seeds", "training episodes", "trial 1", "trial 2", "trials 3–6",
+             "trials 2–6, per seed", "seeds ≥ 90 % on trials 2–6", "above side counting on trials 2–5"]]
+    for name, lv in summary["levels"].items():
+        per_seed = np.array(lv["accuracy_by_trial_per_seed"])
+        mean = per_seed.mean(axis=0)
+        episodes = lv["over_training"]["checkpoint_episodes"][-1]
+        rows.append([name.removeprefix("harlow-"), str(len(per_seed)), f"{episodes:,}",
+                     mean_se(per_seed[:, 0]), mean_se(per_seed[:, 1]), mean_se(per_seed[:, 2:].mean(axis=1)),
+                     ", ".join(f"{a:.3f}" for a in lv["accuracy_trials_2_6_per_seed"]),
+                     f"{lv['seeds_at_least_90']} of {len(per_seed)}",
+                     "yes" if np.all(mean[1:5] > counting[1:5]) else "no"])
+    rows.append(["side-counting player (ignores the objects)", "", "", f"{counting[0]:.3f}",
+                 f"{counting[1]:.3f}", f"{counting[2:].mean():.3f}", "", "", ""])
+    rows.append(["original reimplementation (symbolic)", "", "", "", "", "",
+                 "about 40 % of the optimal reward", "", ""])
+    rows.append(["paper (Psychlab, Fig. 6c, read off)", "", "", "≈ 0.5", "≈ 0.97–0.98", "", "", "", ""])
+    n = next(iter(summary["levels"].values()))["test_episodes"]
+    return (markdown_table(rows) + f"\n\nFraction of {n} held-out test episodes per seed (test stream "
+            "1000 + seed, frozen weights) choosing the rewarded object; mean ± s.e. across seeds.")
+
+
 def describe(summary: dict) -> str:
     return f"harlow: accuracy by trial position on held-out objects\n{accuracy_table(summary)}"
 
 
 EXPERIMENTS = {"harlow": Experiment(name="harlow", directory=DIRECTORY, run_sets=run_sets,
                                     summarize=summarize, figures=write_figures, describe=describe,
-                                    test_episodes=TEST_EPISODES)}
+                                    table=table, test_episodes=TEST_EPISODES)}

@@ -84,10 +84,13 @@ class HarlowResult:
         n = self.trials["choice"].shape[0]
         se = np.sqrt(np.maximum(self.accuracy * (1 - self.accuracy), 1e-12) / n)
         objects = "held-out objects" if self.held_out else "training objects"
+        counting = side_counting_accuracy()
         lines = [f"accuracy by trial position ({n} episodes of {objects}; ± binomial s.e.):"]
         lines += [f"  trial {t + 1}: {a:6.1%} ± {s:4.1%}" for t, (a, s) in enumerate(zip(self.accuracy, se))]
         lines += [
-            f"trials 2-6: {self.accuracy_after_first:.1%} correct (paper, Fig. 6c: about 97-98 % on trial 2)",
+            f"trial 2: {self.accuracy[1]:.1%} correct (paper, Fig. 6c: about 97-98 %); trials 2-6: "
+            f"{self.accuracy_after_first:.1%} (the side-counting player: {counting[1]:.1%} and "
+            f"{counting[1:].mean():.1%})",
             f"choice reward per episode: {self.reward:.2f} of an optimal {OPTIMAL_REWARD:.0f} "
             f"({self.reward / OPTIMAL_REWARD:.0%}); the original reimplementation: about 10 (40 %)",
             f"rewarded object on the left in {self.left_rewarded:.1%} of trials; no choice made in "

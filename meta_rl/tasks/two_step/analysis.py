@@ -21,6 +21,8 @@ PAPER_STAY = np.array([0.94, 0.59, 0.71, 0.95])
 """Wang et al. 2018, Simulation 4 (read off the figure), in ``BINS`` order."""
 ORIGINAL_STAY = np.array([0.939, 0.539, 0.706, 0.975])
 """The original biorxiv-final checkpoint of seed 0, 301 test episodes."""
+ORIGINAL_REWARD = 66.9
+"""The same checkpoint's reward per 100 trials."""
 
 
 def _previous_trial_bins(actions, common, rewards):

@@ -17,7 +17,7 @@ VARIANTS = {
 
 EPISODES = {
     "arxiv": 40000,  # Wang et al. 2016 trained on 10-trial episodes; the original notebook: 40k
-    "biorxiv-first-try": 50000,  # the original needed ~50k (its committed run: 194k)
+    "biorxiv-first-try": 20000,  # the committed run's (the original needed ~50k; its run: 194k)
     "biorxiv-final": 20000,  # the original biorxiv-final: 20k episodes of 100 trials
 }
 

@@ -35,6 +35,7 @@ from meta_rl.reproduce import (
     test_final,
     train_run_set,
 )
+from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.two_step.plots import animate_episode, plot_stay_evolution, plot_stay_panels
 from meta_rl.tasks.two_step.presets import PRESETS
 from meta_rl.tasks.two_step.result import TestResult
@@ -358,6 +359,39 @@ def describe(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def table(ref: Reference, summary: dict) -> str:
+    """``Experiment.table``: the variant's numbers (mean ± s.e. across seeds) beside the
+    original code's and the paper's, where those report this variant."""
+    per_seed = summary["per_seed"]
+    n = len(per_seed)
+    columns = [f"this repository ({n} seed{'s' * (n > 1)}{', mean ± s.e.' if n > 1 else ''})"]
+    original, paper = "original, seed 0" in ref.markers, "paper (Sim. 4)" in ref.markers
+    columns += ["original code, seed 0"] * original + ["paper (Sim. 4, read off)"] * paper
+    rows = [["", *columns]]
+    for b, name in enumerate(analysis.BINS):
+        rows.append([f"stay after {name.replace('-', ', ')}", mean_se([s["stay"][name] for s in per_seed])]
+                    + [f"{analysis.ORIGINAL_STAY[b]:.3f}"] * original
+                    + [f"≈ {analysis.PAPER_STAY[b]:.2f}"] * paper)
+    coef = [s["regression"]["reward x transition"]["coef"] for s in per_seed]
+    z = [s["regression"]["reward x transition"]["z"] for s in per_seed]
+    rows.append(["reward × transition (logistic, ±1 coded)",
+                 mean_se(coef, 2) + (f" (z {min(z):.1f}–{max(z):.1f})" if n > 1 else f" (z = {z[0]:.1f})")]
+                + ["–"] * original + ["–"] * paper)
+    rows.append(["model-based signature", f"{summary['model_based_seeds']} of {n} seeds"]
+                + ["the stay pattern"] * original + ["the stay pattern"] * paper)
+    rows.append(["reward per 100 trials", mean_se([s["reward_per_100"] for s in per_seed], 1)]
+                + [f"{analysis.ORIGINAL_REWARD:.1f}"] * original + ["–"] * paper)
+    mean = summary["mean"]
+    rows.append(["random agent / Bayes-optimal observer, same episodes",
+                 f"{mean['random_per_100']:.1f} / {mean['bayes_per_100']:.1f}"] + [""] * (original + paper))
+    seconds = sum(summary["timing"]["train_seconds"].values())
+    rows.append(["training", f"{summary['training_episodes']:,} episodes per seed, {seconds:.0f} s for all"]
+                + [""] * (original + paper))
+    note = (f"\n\n{summary['test_episodes']:,} test episodes of {summary['trials_per_episode']} trials per "
+            "seed, test stream 1000 + seed, frozen weights.")
+    return markdown_table(rows) + note
+
+
 def seed_table(seeds: list[SeedResult]) -> str:
     """One line per seed: stay probabilities, rewards, interaction and the signature."""
     head = (f"{'seed':>4} {'episode':>8} {'c-rew':>6} {'c-unr':>6} {'u-rew':>6} {'u-unr':>6} "
@@ -405,7 +439,8 @@ def experiment(ref: Reference) -> Experiment:
                       run_sets=lambda episodes: [run_set(ref, episodes)],
                       summarize=functools.partial(summarize_tested, ref),
                       figures=functools.partial(write_figures, ref),
-                      describe=describe, test_episodes=ref.test_episodes)
+                      describe=describe, table=functools.partial(table, ref),
+                      test_episodes=ref.test_episodes)
 
 
 EXPERIMENTS = {name: experiment(ref) for name, ref in REFERENCES.items()}
