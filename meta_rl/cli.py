@@ -48,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--episodes", type=int, default=300)
     test.add_argument("--seed", type=int, default=12345, help="test seed (default 12345)")
     test.add_argument("--trials-csv", help="write one row per trial to this CSV file")
+    test.add_argument("--steps-npz", help="write every step's observation, action, reward, value, policy "
+                      "and LSTM state (lstm_h, lstm_c), each [episode, step, ...], to this .npz file")
     test.add_argument("--training-objects", action="store_true",
                       help="test on the training set's objects instead of the held-out ones "
                       "(for tasks that hold objects out)")
@@ -137,7 +139,7 @@ def _sweep(args, extra: list[str]) -> None:
 
 def _test(args, extra: list[str]) -> None:
     from meta_rl.files import check_writable
-    from meta_rl.learn.evaluate import load_agent, run_test, write_trials_csv
+    from meta_rl.learn.evaluate import load_agent, run_test, write_steps_npz, write_trials_csv
     from meta_rl.tasks.registry import family, task_classes
 
     if extra:
@@ -146,17 +148,21 @@ def _test(args, extra: list[str]) -> None:
         raise MetaRLError(f"--episodes must be positive, got {args.episodes}")
     if not 0 <= args.seed < 2**31:
         raise MetaRLError(f"--seed must be in [0, 2^31), got {args.seed}")
-    if args.trials_csv:
-        check_writable(Path(args.trials_csv))
+    for path in (args.trials_csv, args.steps_npz):
+        if path:
+            check_writable(Path(path))
     config, episode, params = load_agent(Path(args.checkpoint), task_classes())
     result = run_test(family(config.task.kind), config, params, args.seed, args.episodes,
-                      held_out=not args.training_objects)
+                      held_out=not args.training_objects, with_steps=bool(args.steps_npz))
     print(f"{config.name} checkpoint at episode {episode}: {args.episodes} test episodes, "
           f"seed {args.seed}, frozen weights, sampled actions")
     print(result.report())
     if args.trials_csv:
         write_trials_csv(Path(args.trials_csv), result.trials, result.csv_columns)
         print(f"trials written to {args.trials_csv}")
+    if args.steps_npz:
+        write_steps_npz(Path(args.steps_npz), result.steps)
+        print(f"steps written to {args.steps_npz}")
 
 
 def _reproduce(args, extra: list[str]) -> None:

@@ -284,10 +284,10 @@ def reproduce(family, experiment: Experiment, root: Path = RESULTS, progress: bo
     out = root / experiment.directory
     previous = read_json(out / "results.json")
     run_sets = experiment.run_sets(episodes)
-    trained = any(needs_training(r, root) for r in run_sets)
+    trained = {r.name for r in run_sets if needs_training(r, root)}
     train_seconds = {r.name: train_run_set(r, root, progress) for r in run_sets}
     env = environment()
-    timing = {"train_seconds": measured_train_seconds(previous, train_seconds)}
+    timing = {"train_seconds": measured_train_seconds(previous, train_seconds, trained)}
     start = time.perf_counter()
     tested = test_all(family, experiment, run_sets, root, test_episodes, log)
     timing["test_seconds"] = round(time.perf_counter() - start, 1)
@@ -324,10 +324,10 @@ def update_documents(documents: list[Path], tables: dict[str, str]) -> list[Path
     return changed
 
 
-def measured_train_seconds(previous: dict, seconds: dict[str, float], minimum: float = 10.0) -> dict:
-    """Training wall times to record: a rerun on finished runs trains nothing (a few seconds),
-    so the times a previous ``results.json`` measured are kept for those."""
+def measured_train_seconds(previous: dict, seconds: dict[str, float], trained: set[str]) -> dict:
+    """Training wall times to record: those of the run sets trained now (``trained``); a run
+    set that was already finished keeps the time a previous ``results.json`` measured."""
     old = previous.get("timing", {}).get("train_seconds", {})
     if not isinstance(old, dict):  # results.json files written before there were run sets
         old = {k: old for k in seconds} if len(seconds) == 1 and old else {}
-    return {**old, **{k: old[k] if v < minimum and k in old else v for k, v in seconds.items()}}
+    return {**old, **{k: v if k in trained or k not in old else old[k] for k, v in seconds.items()}}

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from meta_rl.cli import main
-from meta_rl.learn.evaluate import read_trials_csv
+from meta_rl.learn.evaluate import STEP_ARRAYS, read_trials_csv
 from meta_rl.tasks.two_step.result import CSV_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +63,10 @@ def test_train_interrupt_resume_and_test(tmp_path):
     assert tested.returncode == 0, tested.stderr
     assert "reward per 100 trials: agent" in tested.stdout and "Bayes-optimal" in tested.stdout
     assert "common-rewarded" in tested.stdout and "reward x transition" in tested.stdout
-    assert csv.read_text().splitlines()[0] == ",".join(CSV_COLUMNS)
+    assert csv.read_text().splitlines()[0] == ",".join(CSV_COLUMNS) + ",value_stage2"  # two steps a trial
     trials = read_trials_csv(csv)
     assert trials["action"].shape == (30, 100)
+    assert trials["value"].dtype == float and np.all(np.isfinite(trials["value_stage2"]))
     assert np.all((trials["state"] == trials["action"] + 1) == (trials["common"] == 1))
 
 
@@ -87,7 +88,9 @@ def test_trials_csv_format(tmp_path, variant):
     assert main(["train", variant, "--out", str(out), *TINY]) == 0
     csv = tmp_path / "t.csv"
     assert main(["test", str(out / "model_0"), "--episodes", "20", "--trials-csv", str(csv)]) == 0
-    rows = np.loadtxt(csv, delimiter=",", skiprows=1, dtype=int)
+    two_steps = ("value_stage2",) if variant == "arxiv" else ()  # arxiv: two agent steps a trial
+    assert csv.read_text().splitlines()[0] == ",".join((*CSV_COLUMNS, *two_steps))
+    rows = np.loadtxt(csv, delimiter=",", skiprows=1, usecols=range(7), dtype=int)
     n_trials = 10 if variant == "arxiv" else 100
     assert len(rows) == 20 * n_trials
     assert rows[:, 0].tolist() == np.repeat(np.arange(20), n_trials).tolist()
@@ -121,12 +124,39 @@ def test_bad_input_is_one_line(capsys, args, pattern):
     expect_error(capsys, args, pattern)
 
 
+@pytest.mark.parametrize("variant", ["arxiv", "bandit-easy", "harlow-symbolic"])
+def test_steps_npz_matches_the_trials_csv(tmp_path, variant):
+    """``--steps-npz`` records the very episodes of ``--trials-csv``: same actions, rewards and
+    values, one array per step quantity, shaped (episode, step, ...)."""
+    out = tmp_path / "runs"
+    tiny = TINY if not variant.startswith("harlow") else [
+        "--episodes", "64", "--checkpoint-every", "32", "--log-every", "32", "--chunk", "2", "--quiet"]
+    assert main(["train", variant, "--out", str(out), *tiny]) == 0
+    csv, npz = tmp_path / "t.csv", tmp_path / "s.npz"
+    assert main(["test", str(out / "model_0"), "--episodes", "12", "--seed", "4", "--trials-csv", str(csv),
+                 "--steps-npz", str(npz)]) == 0
+    trials, steps = read_trials_csv(csv), np.load(npz)
+    assert sorted(steps.files) == sorted(STEP_ARRAYS)
+    n_steps = steps["action"].shape[1]
+    for name in STEP_ARRAYS:
+        assert steps[name].shape[:2] == (12, n_steps), name
+    np.testing.assert_allclose(steps["policy"].sum(axis=-1), 1.0, rtol=1e-5)
+    assert steps["lstm_h"].shape == steps["lstm_c"].shape
+    every = n_steps // trials["value"].shape[1]  # steps per trial (fixation steps, two stages)
+    choice_step = every - 1 if variant.startswith("harlow") else 0
+    np.testing.assert_allclose(trials["value"], steps["value"][:, choice_step::every], rtol=1e-5, atol=1e-5)
+    if "action" in trials:
+        np.testing.assert_array_equal(trials["action"], steps["action"][:, choice_step::every])
+
+
 def test_bad_test_arguments(capsys, trained, tmp_path):
     before = snapshot(trained)
     expect_error(capsys, ["test", str(trained), "--episodes", "0"], "episodes must be positive")
     expect_error(capsys, ["test", str(trained), "--trials-csv", str(tmp_path / "no" / "x.csv")],
                  "cannot write")
     expect_error(capsys, ["test", str(trained), "--trials-csv", str(tmp_path)], "is a directory")
+    expect_error(capsys, ["test", str(trained), "--steps-npz", str(tmp_path / "no" / "s.npz")],
+                 "cannot write")
     expect_error(capsys, ["test", str(tmp_path)], "not a run directory")
     assert snapshot(trained) == before
 

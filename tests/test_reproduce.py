@@ -81,10 +81,13 @@ def test_reproduce_writes_everything_and_reruns_without_training(tmp_path):
     assert again["per_seed"] == summary["per_seed"]
 
 
-def test_old_scalar_training_time_is_kept():
-    assert reproduce.measured_train_seconds({"timing": {"train_seconds": 31.5}}, {"arxiv": 1.2}) \
-        == {"arxiv": 31.5}
-    assert reproduce.measured_train_seconds({}, {"a": 1.2, "b": 20.0}) == {"a": 1.2, "b": 20.0}
+def test_only_runs_trained_now_get_a_new_training_time():
+    previous = {"timing": {"train_seconds": {"a": 2800.0, "b": 40.0}}}
+    recorded = reproduce.measured_train_seconds(previous, {"a": 15.6, "b": 45.0}, {"b"})
+    assert recorded == {"a": 2800.0, "b": 45.0}
+    assert reproduce.measured_train_seconds({"timing": {"train_seconds": 31.5}}, {"arxiv": 1.2}, set()) \
+        == {"arxiv": 31.5}  # results.json written before there were run sets
+    assert reproduce.measured_train_seconds({}, {"a": 1.2}, set()) == {"a": 1.2}
 
 
 def test_reproduce_refuses_a_file_as_results(tmp_path, capsys):

@@ -21,7 +21,7 @@ import tensorflow as tf
 from meta_rl.agent.network import make_task
 from meta_rl.config import Config, load_config
 from meta_rl.errors import MetaRLError
-from meta_rl.files import atomic_write_text
+from meta_rl.files import atomic_write, atomic_write_text
 from meta_rl.learn.checkpoints import checkpoint_config, list_checkpoints, load_checkpoint
 from meta_rl.learn.rollout import STREAM_TEST, episode_uniforms, rollout
 
@@ -56,18 +56,25 @@ def load_agent(path: Path, task_classes: Mapping[str, type]) -> tuple[Config, in
     return config, episode, params
 
 
+STEP_ARRAYS = ("observation", "action", "reward", "value", "policy", "lstm_h", "lstm_c")
+"""What ``play_test(..., with_steps=True)`` keeps of every step (``meta-rl test --steps-npz``)."""
+
+
 @dataclass
 class TestEpisodes:
-    """What test episodes played: per-step ``records [E, T]``, the task's uniforms
-    ``u_steps [E, T, n_uniforms]`` and ``u_init [E, n_init]``."""
+    """What test episodes played: per-step ``records [E, T]`` (the task's), the critic's
+    ``values [E, T]``, the task's uniforms ``u_steps [E, T, n_uniforms]`` and ``u_init
+    [E, n_init]``, and on request every step's ``steps`` (``STEP_ARRAYS``, each ``[E, T, ...]``)."""
 
     records: dict[str, np.ndarray]
+    values: np.ndarray
     u_steps: np.ndarray
     u_init: np.ndarray
+    steps: dict[str, np.ndarray] | None = None
 
 
 @functools.lru_cache(maxsize=8)
-def _make_test_fn(config: Config, held_out: bool):
+def _make_test_fn(config: Config, held_out: bool, with_steps: bool):
     """The compiled test function of ``config``, built once per config: XLA compilation takes
     seconds, so testing many seeds or checkpoints of one config compiles only once."""
     task = make_task(config, held_out)
@@ -76,35 +83,66 @@ def _make_test_fn(config: Config, held_out: bool):
     def play(params, seeds, block):
         u_env, u_action, u_init = episode_uniforms(seeds, STREAM_TEST, block, task, TEST_BLOCK)
         out = rollout(params, task, u_env, u_action, u_init, config.hidden)
-        return out["records"], u_env, u_init
+        steps = {}
+        if with_steps:
+            steps = {"observation": out["obs"], "action": out["actions"], "reward": out["rewards"],
+                     "value": out["values"], "policy": tf.nn.softmax(out["logits"]),
+                     "lstm_h": out["h"], "lstm_c": out["cache"]["c"]}
+        return out["records"], out["values"], u_env, u_init, steps
 
     return play
 
 
+def _per_episode(x: np.ndarray) -> np.ndarray:
+    """``[T, 1, B, ...]`` (one seed) -> ``[B, T, ...]``."""
+    x = np.asarray(x)[:, 0]
+    return np.swapaxes(x, 0, 1)
+
+
 def play_test(config: Config, params: dict, seed: int, episodes: int,
-              held_out: bool = True) -> TestEpisodes:
-    """Play ``episodes`` test episodes with frozen ``params`` from test stream ``seed``
-    (on the task's held-out items unless ``held_out`` is False, where it holds some out)."""
+              held_out: bool = True, with_steps: bool = False) -> TestEpisodes:
+    """Play ``episodes`` test episodes with frozen ``params`` from test stream ``seed`` (on
+    the task's held-out items unless ``held_out`` is False, where it holds some out);
+    ``with_steps`` keeps every step's observation, action, reward, value, policy and LSTM
+    state as well."""
     if episodes <= 0:
         raise MetaRLError(f"episodes must be positive, got {episodes}")
-    play = _make_test_fn(config, held_out)
+    play = _make_test_fn(config, held_out, with_steps)
     weights = {k: tf.constant(np.asarray(v)[None]) for k, v in params.items()}
     seeds = tf.constant([seed], tf.int32)
-    records, u_steps, u_init = [], [], []
+    blocks = []
     for block in range(-(-episodes // TEST_BLOCK)):
-        rec, u_env, u0 = play(weights, seeds, tf.constant(block))
-        # [T, 1, B] -> [B, T]
-        records.append({k: np.transpose(v.numpy()[:, 0]) for k, v in rec.items()})
-        u_steps.append(np.transpose(u_env.numpy()[:, 0], (1, 0, 2)))
-        u_init.append(u0.numpy()[0])
-    return TestEpisodes({k: np.concatenate([r[k] for r in records])[:episodes] for k in records[0]},
-                        np.concatenate(u_steps)[:episodes], np.concatenate(u_init)[:episodes])
+        records, values, u_env, u0, steps = play(weights, seeds, tf.constant(block))
+        blocks.append(({k: _per_episode(v.numpy()) for k, v in records.items()}, _per_episode(values.numpy()),
+                       _per_episode(u_env.numpy()), u0.numpy()[0],
+                       {k: _per_episode(v.numpy()) for k, v in steps.items()}))
+
+    def joined(parts):
+        return np.concatenate(parts)[:episodes]
+
+    steps = {k: joined([b[4][k] for b in blocks]) for k in blocks[0][4]} if with_steps else None
+    return TestEpisodes({k: joined([b[0][k] for b in blocks]) for k in blocks[0][0]},
+                        joined([b[1] for b in blocks]), joined([b[2] for b in blocks]),
+                        joined([b[3] for b in blocks]), steps)
 
 
-def run_test(family, config: Config, params: dict, seed: int, episodes: int, held_out: bool = True):
+def run_test(family, config: Config, params: dict, seed: int, episodes: int, held_out: bool = True,
+             with_steps: bool = False):
     """Test ``params`` on ``episodes`` episodes from test stream ``seed``: the family's result
-    (``meta_rl.tasks.base.TestResult``: ``.trials``, ``.csv_columns``, ``.report()``...)."""
-    return family.test_result(config, play_test(config, params, seed, episodes, held_out), seed, held_out)
+    (``meta_rl.tasks.base.TestResult``: ``.trials``, ``.csv_columns``, ``.report()``...);
+    with ``with_steps`` also the played episodes' every step, as ``.steps``."""
+    played = play_test(config, params, seed, episodes, held_out, with_steps)
+    result = family.test_result(config, played, seed, held_out)
+    result.steps = played.steps
+    return result
+
+
+def write_steps_npz(path: Path, steps: dict[str, np.ndarray]) -> None:
+    """The per-step arrays (``STEP_ARRAYS``, each ``[episode, step, ...]``), written atomically."""
+    try:
+        atomic_write(Path(path), lambda f: np.savez_compressed(f, **{k: steps[k] for k in STEP_ARRAYS}))
+    except OSError as err:
+        raise MetaRLError(f"cannot write {path}: {err.strerror}") from None
 
 
 def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[str, ...]) -> None:

@@ -136,14 +136,16 @@ def train_local(config: Config, seeds: list[int], out: Path, workers: int,
     directories locked by this process for the whole time."""
     from meta_rl.learn.trainer import check_run_dirs, run_dirs, train
 
-    check_run_dirs(config, seeds, out)  # every check before any process starts or anything is written
-    groups = split_seeds(seeds, workers)
-    if len(groups) == 1:
+    runs = check_run_dirs(config, seeds, out)  # every check before any process starts or anything is written
+    pending = [run.seed for run in runs if run.episode < config.episodes]
+    groups = split_seeds(pending, workers)
+    if len(groups) <= 1:  # one process's work, or none left: no worker processes to start
         train(config, seeds, out, progress=progress)
         return
     if trains_seeds_one_by_one(config):  # a queue of one-seed jobs for the processes
-        groups = [[seed] for seed in seeds]
+        groups = [[seed] for seed in pending]
     with locked(run_dirs(out, seeds)):
+        train(config, [run.seed for run in runs if run.seed not in pending], out, progress=False, lock=False)
         run_processes(config, groups, out, workers, progress)
 
 

@@ -38,9 +38,10 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     """Run one batch of episodes from a zero LSTM state, sampling actions.
 
     Returns a dict with the LSTM outputs ``h [T, S, B, H]``, the LSTM ``cache`` for
-    ``lstm_backward``, the observations ``obs [T, S, B, ...]`` of a task with an
-    encoder (else None), ``logits [T, S, B, A]``, ``values``, ``actions``, ``rewards
-    [T, S, B]`` and (with ``keep_records``) the task's per-step ``records``.
+    ``lstm_backward`` (its ``c`` the cell states), the observations ``obs [T, S, B, ...]``
+    (kept for a task with an encoder, for its gradients, and with ``keep_records``; else
+    None), ``logits [T, S, B, A]``, ``values``, ``actions``, ``rewards [T, S, B]`` and (with
+    ``keep_records``) the task's per-step ``records``.
     """
     n_steps = task.n_steps
     n_seeds, batch = u_init.shape[:2]
@@ -57,7 +58,8 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
         "records": {k: tf.TensorArray(v.dtype, n_steps) for k, v in record_proto.items()
                     if keep_records},
     }
-    if encoder:
+    keep_obs = bool(encoder) or keep_records
+    if keep_obs:
         arrays["obs"] = tf.TensorArray(tf.float32, n_steps)
 
     def step(t, h, c, env_state, prev_action, prev_reward, arrays):
@@ -68,7 +70,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
         logits = tf.matmul(h, params["policy_w"]) + params["policy_b"][:, None]
         action = sample_action(tf.stop_gradient(logits), u_action[t])
         env_state, reward, record = task.step(env_state, t, action, u_env[t])
-        written = {"obs": arrays["obs"].write(t, obs)} if encoder else {}
+        written = {"obs": arrays["obs"].write(t, obs)} if keep_obs else {}
         arrays = {
             **written,
             "cache": {k: ta.write(t, cache[k]) for k, ta in arrays["cache"].items()},
@@ -92,7 +94,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     cache = {k: ta.stack() for k, ta in arrays["cache"].items()}
     hs = cache["gates"][..., -hidden:] * tf.tanh(cache["c"])  # h = o * tanh(c)
     logits, values = sequence_heads(params, hs)  # once for the whole sequence
-    return {"h": hs, "cache": cache, "obs": arrays["obs"].stack() if encoder else None,
+    return {"h": hs, "cache": cache, "obs": arrays["obs"].stack() if keep_obs else None,
             "logits": logits, "values": values, "actions": arrays["actions"].stack(),
             "rewards": arrays["rewards"].stack(),
             "records": {k: ta.stack() for k, ta in arrays["records"].items()}}

@@ -68,7 +68,7 @@ def make_train_fn(config: Config, jit: bool = True):
                     config.entropy_coef)
                 loss = tf.reduce_sum(total)  # seeds are independent: their sum separates
             grads, dh = tape.gradient(loss, [heads_params, out["h"]])
-            if out["obs"] is None:
+            if not encoder_kind(task):
                 grads.update(lstm_backward(params, out["cache"], dh))
             else:  # the conv encoder learns from the LSTM's input gradients
                 lstm_grads, dx = lstm_backward(params, out["cache"], dh, with_input=True)
@@ -151,14 +151,13 @@ def check_resources(config: Config, n_seeds: int) -> None:
                           "--batch-episodes or the task's sizes")
 
 
-def check_run_dirs(config: Config, seeds: list[int], out: Path) -> None:
+def check_run_dirs(config: Config, seeds: list[int], out: Path) -> list[Run]:
     """Every check before training: the config, the memory it needs, the output directory
-    and each seed's run directory (nothing is written)."""
+    and each seed's run directory (nothing is written); returns where each run stands."""
     config.validate()
     check_resources(config, len(seeds))
     check_output_dir(out)
-    for seed in seeds:
-        open_run(out, seed, config)
+    return [open_run(out, seed, config) for seed in seeds]
 
 
 def run_dirs(out: Path, seeds: list[int]) -> list[Path]:

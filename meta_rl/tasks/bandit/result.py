@@ -10,7 +10,8 @@ import numpy as np
 
 from meta_rl.tasks.bandit.players import cumulative_regret, play, regret
 
-CSV_COLUMNS = ("episode", "trial", "action", "reward", "p0", "p1")
+CSV_COLUMNS = ("episode", "trial", "action", "reward", "p0", "p1", "value")
+"""One row per pull: the arm pulled, its reward, both arms' probabilities, the critic's value."""
 BASELINES = ("thompson", "gittins", "ucb1", "epsilon-greedy", "random")
 """Classical players compared with the agent, best first (as usually ranked)."""
 
@@ -69,6 +70,7 @@ def test_result(config, played, seed: int, held_out: bool = True,
     trials = {k: np.asarray(played.records[k]) for k in ("action", "reward", "p0", "p1")}
     trials["action"] = trials["action"].astype(int)
     trials["reward"] = trials["reward"].astype(int)
+    trials["value"] = played.values
     p = np.stack([trials["p0"][:, 0], trials["p1"][:, 0]], axis=1).astype(float)
     u_reward = played.u_steps[..., 0]
     rng = np.random.default_rng([seed, 6])

@@ -12,7 +12,10 @@ import numpy as np
 
 from meta_rl.tasks.harlow.env import N_TRIALS, SIDE_PATTERNS, records_to_trials
 
-CSV_COLUMNS = ("episode", "trial", "left_object", "right_object", "rewarded_object", "choice", "reward")
+CSV_COLUMNS = ("episode", "trial", "left_object", "right_object", "rewarded_object", "choice", "reward",
+               "value")
+"""One row per trial; ``value`` is the critic's value at the step the choice is made (NaN
+for a trial without a choice)."""
 OPTIMAL_REWARD = 25.0
 """Expected choice reward per episode of a perfect learner: trial 1 is worth 0 on average,
 trials 2-6 pay +5 each."""
@@ -103,4 +106,8 @@ def test_result(config, played, seed: int, held_out: bool = True) -> HarlowResul
     """The Harlow test result of the played test episodes
     (``meta_rl.learn.evaluate.TestEpisodes``)."""
     trials = records_to_trials(played.records, config.task)
-    return HarlowResult({k: np.asarray(trials[k]).astype(int) for k in CSV_COLUMNS[2:]}, held_out)
+    trials = {k: np.asarray(trials[k]).astype(int) for k in CSV_COLUMNS[2:-1]}
+    trials["value"] = np.full(trials["choice"].shape, np.nan)
+    episode, step = np.nonzero(played.records["choice"] >= 0)
+    trials["value"][episode, played.records["trial"][episode, step]] = played.values[episode, step]
+    return HarlowResult(trials, held_out)

@@ -10,9 +10,11 @@ import numpy as np
 import meta_rl.tasks.two_step.analysis as analysis
 from meta_rl.tasks.two_step.env import records_to_trials, trial_uniforms
 
-CSV_COLUMNS = ("episode", "trial", "action", "state", "common", "reward", "rich_state")
+CSV_COLUMNS = ("episode", "trial", "action", "state", "common", "reward", "rich_state", "value")
 """``meta-rl test --trials-csv``: one row per trial (the trial's stage-1 action, the
-second-stage state reached, whether the transition was common, the reward, the rich state)."""
+second-stage state reached, whether the transition was common, the reward, the rich state,
+the critic's value at the step of the choice); with two steps per trial also
+``value_stage2``, the value on arrival at the second-stage state."""
 
 
 @dataclass
@@ -22,7 +24,7 @@ class TestResult:
     trials: dict[str, np.ndarray]
     bayes: dict[str, np.ndarray]
     random: dict[str, np.ndarray]
-    csv_columns = CSV_COLUMNS
+    csv_columns: tuple[str, ...] = CSV_COLUMNS
 
     @property
     def stay(self) -> np.ndarray:
@@ -64,9 +66,15 @@ class TestResult:
 def test_result(config, played, seed: int, held_out: bool = True) -> TestResult:
     """The agent's test trials and the reference players' (Bayes-optimal observer, random
     agent) on the same task randomness; the random agent's choices come from ``seed``."""
-    trials = records_to_trials(played.records, config.task.steps_per_trial)
-    trials = {k: v.astype(int) for k, v in trials.items()}
-    u_trials = trial_uniforms(played.u_steps, config.task.steps_per_trial)
+    k = config.task.steps_per_trial
+    trials = records_to_trials(played.records, k)
+    trials = {name: v.astype(int) for name, v in trials.items()}
+    trials["value"] = played.values[:, 0::k]  # the stage-1 step: where the choice is made
+    columns = CSV_COLUMNS
+    if k == 2:
+        trials["value_stage2"] = played.values[:, 1::2]
+        columns = (*CSV_COLUMNS, "value_stage2")
+    u_trials = trial_uniforms(played.u_steps, k)
     u_init = played.u_init[:, 0]
     return TestResult(trials, analysis.bayes_observer(u_trials, u_init, config.task),
-                      analysis.random_agent(u_trials, u_init, config.task, seed))
+                      analysis.random_agent(u_trials, u_init, config.task, seed), columns)

@@ -20,7 +20,7 @@ from meta_rl.tasks.bandit.env import PROBABILITY_SETS, BanditEnv, BanditParams, 
 from meta_rl.tasks.registry import get_config, task_classes
 
 ROOT = Path(__file__).resolve().parents[3]
-COLUMNS = "episode,trial,action,reward,p0,p1"
+COLUMNS = "episode,trial,action,reward,p0,p1,value"
 BANDIT_CONFIGS = ("bandit-dependent-uniform", "bandit-easy", "bandit-medium", "bandit-hard",
                   "bandit-independent")
 

@@ -18,7 +18,7 @@ from meta_rl.tasks.harlow.env import is_held_out
 from meta_rl.tasks.registry import get_config, task_classes
 
 ROOT = Path(__file__).resolve().parents[3]
-COLUMNS = "episode,trial,left_object,right_object,rewarded_object,choice,reward"
+COLUMNS = "episode,trial,left_object,right_object,rewarded_object,choice,reward,value"
 TINY = ["--episodes", "64", "--checkpoint-every", "32", "--log-every", "32", "--chunk", "2", "--quiet"]
 
 
