@@ -110,20 +110,23 @@ def play_test(config: Config, params: dict, seed: int, episodes: int,
     play = _make_test_fn(config, held_out, with_steps)
     weights = {k: tf.constant(np.asarray(v)[None]) for k, v in params.items()}
     seeds = tf.constant([seed], tf.int32)
-    blocks = []
+    parts: dict[str, list] = {"records": [], "values": [], "u_steps": [], "u_init": [], "steps": []}
     for block in range(-(-episodes // TEST_BLOCK)):
-        records, values, u_env, u0, steps = play(weights, seeds, tf.constant(block))
-        blocks.append(({k: _per_episode(v.numpy()) for k, v in records.items()}, _per_episode(values.numpy()),
-                       _per_episode(u_env.numpy()), u0.numpy()[0],
-                       {k: _per_episode(v.numpy()) for k, v in steps.items()}))
+        records, values, u_env, u_init, steps = play(weights, seeds, tf.constant(block))
+        parts["records"].append({k: _per_episode(v.numpy()) for k, v in records.items()})
+        parts["values"].append(_per_episode(values.numpy()))
+        parts["u_steps"].append(_per_episode(u_env.numpy()))
+        parts["u_init"].append(u_init.numpy()[0])
+        parts["steps"].append({k: _per_episode(v.numpy()) for k, v in steps.items()})
 
-    def joined(parts):
-        return np.concatenate(parts)[:episodes]
+    def joined(blocks: list) -> np.ndarray:  # the blocks' episodes, the first ``episodes`` of them
+        return np.concatenate(blocks)[:episodes]
 
-    steps = {k: joined([b[4][k] for b in blocks]) for k in blocks[0][4]} if with_steps else None
-    return TestEpisodes({k: joined([b[0][k] for b in blocks]) for k in blocks[0][0]},
-                        joined([b[1] for b in blocks]), joined([b[2] for b in blocks]),
-                        joined([b[3] for b in blocks]), steps)
+    def joined_dicts(blocks: list[dict]) -> dict[str, np.ndarray]:
+        return {k: joined([b[k] for b in blocks]) for k in blocks[0]}
+
+    return TestEpisodes(joined_dicts(parts["records"]), joined(parts["values"]), joined(parts["u_steps"]),
+                        joined(parts["u_init"]), joined_dicts(parts["steps"]) if with_steps else None)
 
 
 def run_test(family, config: Config, params: dict, seed: int, episodes: int, held_out: bool = True,
@@ -138,11 +141,9 @@ def run_test(family, config: Config, params: dict, seed: int, episodes: int, hel
 
 
 def write_steps_npz(path: Path, steps: dict[str, np.ndarray]) -> None:
-    """The per-step arrays (``STEP_ARRAYS``, each ``[episode, step, ...]``), written atomically."""
-    try:
-        atomic_write(Path(path), lambda f: np.savez_compressed(f, **{k: steps[k] for k in STEP_ARRAYS}))
-    except OSError as err:
-        raise MetaRLError(f"cannot write {path}: {err.strerror}") from None
+    """The per-step arrays (``STEP_ARRAYS``, each ``[episode, step, ...]``), written atomically
+    (a failed write is a ``MetaRLError`` naming the file: ``atomic_write``)."""
+    atomic_write(Path(path), lambda f: np.savez_compressed(f, **{k: steps[k] for k in STEP_ARRAYS}))
 
 
 def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[str, ...]) -> None:
@@ -157,10 +158,7 @@ def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[s
     for e in range(n_episodes):
         for t in range(n_trials):
             writer.writerow([e, t] + [f(v[e, t]) for f, v in zip(fmt, values)])
-    try:
-        atomic_write_text(Path(path), buf.getvalue())
-    except OSError as err:
-        raise MetaRLError(f"cannot write {path}: {err.strerror}") from None
+    atomic_write_text(Path(path), buf.getvalue())  # a failed write: MetaRLError naming the file
 
 
 def read_trials_csv(path: Path) -> dict[str, np.ndarray]:
