@@ -3,6 +3,7 @@ broken files, full disks, lost config files, TensorBoard after a kill, and small
 Every bad input is one ``error:`` line, exit status 2, and leaves the disk as it was."""
 
 import dataclasses
+import os
 import signal
 import socket
 import subprocess
@@ -84,9 +85,14 @@ def test_a_second_run_into_a_locked_directory_is_refused(tmp_path, capsys):
         before = snapshot(tmp_path / "model_0")
         message = expect_error(capsys, args, "is in use by")
         assert str(tmp_path / "model_0") in message and f"pid {first.pid}" in message
-        assert len(list((tmp_path / "model_0").glob("events.out.tfevents.*"))) == 1
-        assert set(snapshot(tmp_path / "model_0")) <= set(before) | {
-            p for p in (tmp_path / "model_0").iterdir() if p.name.startswith("ckpt-")}
+        # the refused run wrote nothing: no event file, config or lock of its own, no file
+        # written by this process (the first run goes on writing checkpoints and history)
+        run = tmp_path / "model_0"
+        assert len(list(run.glob("events.out.tfevents.*"))) == 1
+        after = snapshot(run)
+        for name in ("config.json", files.LOCK_NAME):
+            assert after[run / name] == before[run / name], name
+        assert not [p for p in run.iterdir() if f".tmp{os.getpid()}" in p.name]
     finally:
         first.kill()
         first.wait()
