@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from timing import publish
 
 from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
 from meta_rl.learn.evaluate import run_test
@@ -29,6 +30,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="biorxiv-final")
     parser.add_argument("--episodes", type=int, default=20000)
+    parser.add_argument("--publish", action="store_true",
+                        help="record the table in benchmarks/results/ and the documents")
     args = parser.parse_args()
     config = scheduled_config(get_config(args.config), args.episodes)
     task_family = family(config.task.kind)
@@ -45,6 +48,16 @@ def main() -> int:
     print(f"  largest weight difference {diff:.3g} (largest weight {scale:.3g})")
     for name in ("alone", "batched"):
         print(f"  {name:<8} test metrics: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics[name].items()))
+    if args.publish:
+        names = list(metrics["alone"])
+        rows = ["| seed 0 trained | largest weight difference | " + " | ".join(names) + " |",
+                "|---|---|" + "---|" * len(names)]
+        for name in ("alone", "batched"):
+            rows.append(f"| {name if name == 'alone' else 'beside seed 1'} | "
+                        + (f"{diff:.3g} (largest weight {scale:.3g})" if name == "batched" else "")
+                        + " | " + " | ".join(f"{metrics[name][k]:.3f}" for k in names) + " |")
+        publish("batched-vs-solo", "\n".join(rows) + f"\n\n{args.config}, {args.episodes:,} episodes; "
+                "test: 300 episodes, test seed 1000, frozen weights.")
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from timing import machine, time_training
+from timing import machine, publish, time_training
 
 
 def main() -> int:
@@ -22,19 +22,26 @@ def main() -> int:
     parser.add_argument("--workers", default=None, help="processes (default: one per core)")
     parser.add_argument("--scaling", action="store_true", help="1, 2, 4, 8, 16, 32 seeds")
     parser.add_argument("--target", type=float, default=120.0, help="8-seed target, seconds")
+    parser.add_argument("--publish", action="store_true",
+                        help="record the table in benchmarks/results/ and the documents")
     args = parser.parse_args()
     extra = ["--workers", args.workers] if args.workers else []
     counts = [1, 2, 4, 8, 16, 32] if args.scaling else [8]
     print(f"{args.config}, {args.episodes} episodes per seed ({machine()})")
-    print("| seeds | wall (s) | seed-episodes per second |")
-    print("|---|---|---|")
+    rows = ["| seeds | wall (s) | seed-episodes per second |", "|---|---|---|"]
+    print("\n".join(rows))
     status = 0
     for n in counts:
         wall = time_training(args.config, f"0-{n - 1}", args.episodes, *extra)
-        print(f"| {n} | {wall:.1f} | {n * args.episodes / wall:.0f} |", flush=True)
+        rows.append(f"| {n} | {wall:.1f} | {n * args.episodes / wall:.0f} |")
+        print(rows[-1], flush=True)
         if n == 8 and args.episodes == 20000 and args.target and wall > args.target:
             print(f"8 seeds slower than the {args.target:.0f} s target")
             status = 1
+    if args.publish:
+        name = ("many-seeds" + ("-scaling" if args.scaling else "")
+                + (f"-workers-{args.workers}" if args.workers else ""))
+        publish(name, "\n".join(rows) + f"\n\n{args.config}, {args.episodes:,} episodes per seed.")
     return status
 
 

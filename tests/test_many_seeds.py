@@ -10,7 +10,7 @@ import numpy as np
 
 from meta_rl.cli import main
 from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
-from meta_rl.learn.parallel import split_seeds, train_local, trains_seeds_one_by_one
+from meta_rl.learn.parallel import split_seeds, train_local
 from meta_rl.learn.sweep import FIRST_COLUMNS
 from meta_rl.learn.trainer import train
 from meta_rl.tasks.registry import get_config
@@ -28,14 +28,6 @@ def test_split_seeds():
     assert split_seeds(list(range(8)), 2) == [[0, 1, 2, 3], [4, 5, 6, 7]]
     assert split_seeds([1, 5, 9], 2) == [[1, 5], [9]]
     assert split_seeds([3], 4) == [[3]]
-
-
-def test_conv_encoders_train_one_seed_per_process():
-    # their convolutions loop over the seeds: batching seeds in a process gains nothing
-    assert trains_seeds_one_by_one(get_config("harlow-pixels"))
-    assert trains_seeds_one_by_one(get_config("harlow-psychlab"))
-    assert not trains_seeds_one_by_one(get_config("harlow-symbolic"))
-    assert not trains_seeds_one_by_one(CONFIG)
 
 
 def test_two_processes_give_the_batched_run(tmp_path):

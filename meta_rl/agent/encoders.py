@@ -34,9 +34,6 @@ FEATURES = 64
 """Width of the feature vector the LSTM sees (both encoders)."""
 SLOTS = 2
 """Objects in an id observation (left, right), each embedded in ``FEATURES // SLOTS``."""
-PER_SEED = ("conv", "objects")
-"""Encoders whose convolutions run one seed after another (``_conv``): seeds trained in one
-process share nothing, so they are better trained one per process."""
 
 
 def encoder_shapes(kind: str, obs_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
@@ -92,17 +89,86 @@ def encode(kind: str, params: dict, obs: tf.Tensor) -> tf.Tensor:
     return _conv(params, obs)
 
 
+def conv3x3(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, stride: tuple[int, int] = (1, 1)) -> tf.Tensor:
+    """ReLU of a 3x3 VALID convolution with per-seed kernels: ``x [S, N, H, W, C]``,
+    ``w [S, 3, 3, C, K]``, ``b [S, K]`` -> ``[S, N, H', W', K]``.
+
+    Written as nine shifted slices and one matrix product rather than ``tf.nn.conv2d``:
+    every seed convolves with its own kernels in the same product, and XLA compiles it
+    (and its gradient) as fast as the LSTM around it; XLA's CPU convolution gradients
+    inside the training loop were about 20 times slower than TensorFlow's kernels."""
+    sh, sw = stride
+    height, width = x.shape[2], x.shape[3]
+    out_h, out_w = (height - 3) // sh + 1, (width - 3) // sw + 1
+    patches = tf.concat([x[:, :, i:i + sh * (out_h - 1) + 1:sh, j:j + sw * (out_w - 1) + 1:sw]
+                         for i in range(3) for j in range(3)], axis=-1)  # [S, N, H', W', 9C]
+    kernel = tf.reshape(w, [w.shape[0], -1, w.shape[-1]])  # rows in (i, j, c) order, as patches
+    return tf.nn.relu(tf.einsum("snhwk,skc->snhwc", patches, kernel) + b[:, None, None, None])
+
+
 def _conv(params: dict, images: tf.Tensor) -> tf.Tensor:
     """Features ``[S, N, FEATURES]`` of images ``[S, N, H, W, C]`` (any leading ``N``)."""
-    out = []
-    for s in range(images.shape[0]):  # per-seed kernels: one small conv stack per seed
-        x = tf.nn.relu(tf.nn.conv2d(images[s], params["enc_conv1_w"][s], 1, "VALID")
-                       + params["enc_conv1_b"][s])
-        x = tf.nn.relu(tf.nn.conv2d(x, params["enc_conv2_w"][s], 2, "VALID")
-                       + params["enc_conv2_b"][s])
-        x = tf.reshape(x, [tf.shape(x)[0], -1])
-        out.append(tf.nn.relu(tf.matmul(x, params["enc_dense_w"][s]) + params["enc_dense_b"][s]))
-    return tf.stack(out)
+    x = conv3x3(images, params["enc_conv1_w"], params["enc_conv1_b"])
+    x = conv3x3(x, params["enc_conv2_w"], params["enc_conv2_b"], (2, 2))
+    x = tf.reshape(x, [*x.shape[:2], -1])
+    return tf.nn.relu(tf.einsum("snk,skf->snf", x, params["enc_dense_w"]) + params["enc_dense_b"][:, None])
+
+
+def screen_maps(kind: str, params: dict, screens: tf.Tensor) -> tf.Tensor:
+    """What an encoder can compute once per screen: ``screens [S, N, H, W, C]`` are the
+    distinct images an episode shows (a task's ``screens``), each step's observation a
+    window of one of them (its ``view``).
+
+    ``objects``: the screens are whole frames, so this is their features ``[S, N, F]``.
+    ``conv``: the two convolutions over the whole screen, the second at stride 1 across
+    columns, ``[S, N, h2, W - 4, CHANNELS]``: a convolution is translation-equivariant, so
+    the conv net's output on a window starting at column ``g`` is this map's columns
+    ``g, g + 2, ...`` (``view_features``), for every ``g``, computed once per screen
+    instead of once per step.
+    """
+    if kind == "objects":
+        return encode(kind, params, screens)
+    x = conv3x3(screens, params["enc_conv1_w"], params["enc_conv1_b"])
+    return conv3x3(x, params["enc_conv2_w"], params["enc_conv2_b"], (2, 1))
+
+
+def view_features(kind: str, params: dict, maps: tf.Tensor, column: tf.Tensor,
+                  view_width: int) -> tf.Tensor:
+    """Features ``[S, N, FEATURES]`` of windows ``view_width`` wide starting at ``column
+    [S, N]`` of the screens whose ``screen_maps`` are ``maps [S, N, ...]``: equal to
+    ``encode`` of the windows themselves."""
+    if kind == "objects":
+        return maps
+    w2 = (view_width - 2 - 3) // 2 + 1  # conv 3x3 VALID, then conv 3x3 VALID stride 2
+    columns = column[..., None] + 2 * tf.range(w2)  # [S, N, w2]
+    x = tf.gather(maps, columns, axis=3, batch_dims=2)  # [S, N, h2, w2, C]
+    x = tf.reshape(x, [*x.shape[:2], -1])
+    return tf.nn.relu(tf.einsum("snk,skf->snf", x, params["enc_dense_w"]) + params["enc_dense_b"][:, None])
+
+
+def screen_sequence_features(kind: str, params: dict, screens: tf.Tensor, index: tf.Tensor,
+                             column: tf.Tensor, view_width: int) -> tf.Tensor:
+    """Features ``[T, S, B, FEATURES]`` of a sequence of views: screen ``index [T, S, B]`` of
+    each episode's ``screens [S, B, K, H, W, C]`` seen from ``column [T, S, B]``."""
+    n_seeds, batch, k = screens.shape[:3]
+    n_steps = index.shape[0]
+    maps = screen_maps(kind, params, tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]]))
+    maps = tf.reshape(maps, [n_seeds, batch, k, *maps.shape[2:]])
+    picked = tf.gather(maps, tf.transpose(index, [1, 2, 0]), batch_dims=2)  # [S, B, T, ...]
+    picked = tf.reshape(picked, [n_seeds, batch * n_steps, *picked.shape[3:]])
+    cols = tf.reshape(tf.transpose(column, [1, 2, 0]), [n_seeds, batch * n_steps])
+    features = view_features(kind, params, picked, cols, view_width)
+    return tf.transpose(tf.reshape(features, [n_seeds, batch, n_steps, FEATURES]), [2, 0, 1, 3])
+
+
+def screen_backward(kind: str, params: dict, screens: tf.Tensor, index: tf.Tensor,
+                    column: tf.Tensor, view_width: int, d_features: tf.Tensor) -> dict:
+    """``encoder_backward`` for views of screens (``screen_sequence_features``)."""
+    weights = {k: v for k, v in params.items() if k.startswith("enc_")}
+    with tf.GradientTape() as tape:
+        tape.watch(weights)
+        features = screen_sequence_features(kind, weights, screens, index, column, view_width)
+    return tape.gradient(features, weights, output_gradients=d_features)
 
 
 def encode_sequence(kind: str, params: dict, obs: tf.Tensor) -> tf.Tensor:

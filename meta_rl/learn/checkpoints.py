@@ -92,20 +92,30 @@ def prune_checkpoints(run_dir: Path, keep: int, keep_every: int) -> None:
         path.unlink()
 
 
+def history_keys(task) -> tuple[str, ...]:
+    """The training curves a run of ``task`` keeps, one entry per update: ``HISTORY_KEYS``
+    and the task's own ``training_metrics`` (``BatchedTask.TRAINING_METRICS``)."""
+    return HISTORY_KEYS + tuple(getattr(task, "TRAINING_METRICS", ()))
+
+
 def save_history(run_dir: Path, history: dict[str, np.ndarray]) -> None:
     """Training curves, one entry per update: reward per episode (mean over the update's
-    ``batch_episodes`` episodes) and the three losses."""
+    ``batch_episodes`` episodes), the three losses and the task's own metrics."""
     path = Path(run_dir) / "history.npz"
     atomic_write(path, lambda f: np.savez_compressed(
-        f, **{k: np.asarray(history[k], np.float32) for k in HISTORY_KEYS}))
+        f, **{k: np.asarray(v, np.float32) for k, v in history.items()}))
 
 
-def load_history(run_dir: Path, updates: int) -> dict[str, np.ndarray]:
-    """The first ``updates`` entries of ``history.npz`` (written before each checkpoint)."""
+def load_history(run_dir: Path, updates: int, keys: tuple[str, ...] = HISTORY_KEYS) -> dict[str, np.ndarray]:
+    """The first ``updates`` entries of ``history.npz`` (written before each checkpoint).
+
+    A task metric missing from the file (a run trained before the task logged it) is NaN
+    for the updates it lacks; the four ``HISTORY_KEYS`` must be there."""
     path = Path(run_dir) / "history.npz"
     try:
         with np.load(path) as data:
-            history = {k: data[k][:updates] for k in HISTORY_KEYS}
+            history = {k: data[k][:updates] if k in data.files or k in HISTORY_KEYS
+                       else np.full(updates, np.nan, np.float32) for k in keys}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise MetaRLError(f"cannot read training history {path}: {err}") from None
     if any(len(v) < updates for v in history.values()):

@@ -1,9 +1,7 @@
 """Many seeds at once: split over local processes (one per CPU core) or over a Ray cluster.
 
-Inside each process the seeds train as one batched computation (``meta_rl.learn.trainer``),
-except with a conv encoder, whose seeds a process trains one at a time
-(``meta_rl.agent.encoders.PER_SEED``); this module only decides which process trains which
-seeds.
+Inside each process the seeds train as one batched computation (``meta_rl.learn.trainer``);
+this module only decides which process trains which seeds.
 """
 
 from __future__ import annotations
@@ -43,15 +41,6 @@ def split_seeds(seeds: list[int], parts: int) -> list[list[int]]:
 def default_workers(n_seeds: int) -> int:
     """One process per CPU core, never more than there are seeds."""
     return max(1, min(os.cpu_count() or 1, n_seeds))
-
-
-def trains_seeds_one_by_one(config: Config) -> bool:
-    """Whether the config's seeds run one after another inside a process (a conv encoder,
-    ``meta_rl.agent.encoders.PER_SEED``), so that a process should train one seed at a time."""
-    from meta_rl.agent.encoders import PER_SEED
-    from meta_rl.agent.network import encoder_kind, make_task
-
-    return encoder_kind(make_task(config)) in PER_SEED
 
 
 def _train_worker(config: Config, seeds: list[int], out: str, position: int,
@@ -118,7 +107,10 @@ def run_processes(config: Config, groups: list[list[int]], out: Path, workers: i
             for sentinel in wait(list(running)):
                 process, receive, group = running.pop(sentinel)
                 process.join()
-                report = receive.recv() if receive.poll() else f"exit status {process.exitcode}"
+                try:
+                    report = receive.recv() if receive.poll() else f"exit status {process.exitcode}"
+                except EOFError:  # it died before reporting (e.g. a script without a __main__ guard)
+                    report = f"exit status {process.exitcode}"
                 if report is not None:
                     raise MetaRLError(f"training seeds {group} failed: {report}")
     finally:
@@ -142,8 +134,6 @@ def train_local(config: Config, seeds: list[int], out: Path, workers: int,
     if len(groups) <= 1:  # one process's work, or none left: no worker processes to start
         train(config, seeds, out, progress=progress)
         return
-    if trains_seeds_one_by_one(config):  # a queue of one-seed jobs for the processes
-        groups = [[seed] for seed in pending]
     with locked(run_dirs(out, seeds)):
         train(config, [run.seed for run in runs if run.seed not in pending], out, progress=False, lock=False)
         run_processes(config, groups, out, workers, progress)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from meta_rl.agent.encoders import encode
+from meta_rl.agent.encoders import encode, screen_maps, view_features
 from meta_rl.agent.lstm import UNROLL, agent_input, lstm_step, sample_action, sequence_heads
 from meta_rl.agent.network import encoder_kind
 
@@ -33,15 +33,25 @@ def episode_uniforms(seeds: tf.Tensor, stream: int, index: tf.Tensor, task, batc
             u[n_steps, ..., :task.n_init])
 
 
+def task_screens(task, env_state: dict) -> tf.Tensor | None:
+    """The distinct images of each episode ``[S, B, K, H, W, C]`` when the task shows
+    windows of a few screens (``BatchedTask.screens``), else None."""
+    screens = getattr(task, "screens", None)
+    return screens(env_state) if screens is not None else None
+
+
 def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tensor,
-            hidden: int, keep_records: bool = True) -> dict:
+            hidden: int, keep_records: bool = True, keep_obs: bool | None = None) -> dict:
     """Run one batch of episodes from a zero LSTM state, sampling actions.
 
     Returns a dict with the LSTM outputs ``h [T, S, B, H]``, the LSTM ``cache`` for
     ``lstm_backward`` (its ``c`` the cell states), the observations ``obs [T, S, B, ...]``
-    (kept for a task with an encoder, for its gradients, and with ``keep_records``; else
-    None), ``logits [T, S, B, A]``, ``values``, ``actions``, ``rewards [T, S, B]`` and (with
-    ``keep_records``) the task's per-step ``records``.
+    (kept for the encoder's gradients, and with ``keep_obs``, by default ``keep_records``;
+    else None), ``logits [T, S, B, A]``, ``values``, ``actions``, ``rewards [T, S, B]``
+    and (with ``keep_records``) the task's per-step ``records``. A task that shows windows
+    of a few screens (``screens``) has them encoded once per episode; its observations are
+    then not needed for the gradients, and the dict holds ``screens`` and each step's
+    ``view_index`` and ``view_column [T, S, B]`` instead.
     """
     n_steps = task.n_steps
     n_seeds, batch = u_init.shape[:2]
@@ -51,6 +61,12 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     prev_reward = tf.zeros([n_seeds, batch])
     _, _, record_proto = task.step(env_state, tf.constant(0), prev_action, u_env[0])
     encoder = encoder_kind(task)  # observations are kept for the encoder's gradients
+    screens = task_screens(task, env_state) if encoder else None
+    if screens is not None:  # the encoder works once per screen, each step reads its view
+        k = screens.shape[2]
+        maps = screen_maps(encoder, params, tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]]))
+        maps = tf.reshape(maps, [n_seeds, batch, k, *maps.shape[2:]])
+        view_width = task.obs_shape[1]
     arrays = {
         "cache": {k: tf.TensorArray(tf.float32, n_steps) for k in ("xh", "gates", "c")},
         "actions": tf.TensorArray(tf.int32, n_steps),
@@ -58,19 +74,30 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
         "records": {k: tf.TensorArray(v.dtype, n_steps) for k, v in record_proto.items()
                     if keep_records},
     }
-    keep_obs = bool(encoder) or keep_records
+    keep_obs = (bool(encoder) and screens is None) or (keep_records if keep_obs is None else keep_obs)
     if keep_obs:
         arrays["obs"] = tf.TensorArray(tf.float32, n_steps)
+    if screens is not None:  # for the encoder's gradients
+        arrays["view"] = {k: tf.TensorArray(tf.int32, n_steps) for k in ("index", "column")}
 
     def step(t, h, c, env_state, prev_action, prev_reward, arrays):
-        obs = task.observation(env_state)
-        features = encode(encoder, params, obs) if encoder else obs
+        obs = task.observation(env_state) if keep_obs or not encoder else None
+        if screens is not None:
+            index, column = task.view(env_state)
+            features = view_features(encoder, params, tf.gather(maps, index, batch_dims=2), column,
+                                     view_width)
+            written = {"view": {"index": arrays["view"]["index"].write(t, index),
+                                "column": arrays["view"]["column"].write(t, column)}}
+        else:
+            features = encode(encoder, params, obs) if encoder else obs
+            written = {}
         x = agent_input(features, prev_action, prev_reward, t, n_steps, task.n_actions)
         h, c, cache = lstm_step(params, x, h, c)
         logits = tf.matmul(h, params["policy_w"]) + params["policy_b"][:, None]
         action = sample_action(tf.stop_gradient(logits), u_action[t])
         env_state, reward, record = task.step(env_state, t, action, u_env[t])
-        written = {"obs": arrays["obs"].write(t, obs)} if keep_obs else {}
+        if keep_obs:
+            written["obs"] = arrays["obs"].write(t, obs)
         arrays = {
             **written,
             "cache": {k: ta.write(t, cache[k]) for k, ta in arrays["cache"].items()},
@@ -94,7 +121,9 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     cache = {k: ta.stack() for k, ta in arrays["cache"].items()}
     hs = cache["gates"][..., -hidden:] * tf.tanh(cache["c"])  # h = o * tanh(c)
     logits, values = sequence_heads(params, hs)  # once for the whole sequence
-    return {"h": hs, "cache": cache, "obs": arrays["obs"].stack() if keep_obs else None,
+    views = ({"screens": screens, "view_index": arrays["view"]["index"].stack(),
+              "view_column": arrays["view"]["column"].stack()} if screens is not None else {})
+    return {**views, "h": hs, "cache": cache, "obs": arrays["obs"].stack() if keep_obs else None,
             "logits": logits, "values": values, "actions": arrays["actions"].stack(),
             "rewards": arrays["rewards"].stack(),
             "records": {k: ta.stack() for k, ta in arrays["records"].items()}}

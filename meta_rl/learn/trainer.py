@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from meta_rl.agent.encoders import FEATURES, encoder_backward
+from meta_rl.agent.encoders import FEATURES, encoder_backward, screen_backward
 from meta_rl.agent.lstm import lstm_backward, sequence_heads
 from meta_rl.agent.network import encoder_kind, initial_weights, make_task, memory_estimate
 from meta_rl.config import Config, load_config
@@ -28,6 +28,7 @@ from meta_rl.learn.a2c import a2c_loss, discounted_returns
 from meta_rl.learn.checkpoints import (
     HISTORY_KEYS,
     checkpoint_config,
+    history_keys,
     list_checkpoints,
     load_checkpoint,
     load_history,
@@ -39,25 +40,25 @@ from meta_rl.learn.optim import clip_per_seed, rmsprop_update
 from meta_rl.learn.rollout import STREAM_TRAIN, episode_uniforms, rollout
 from meta_rl.learn.tensorboard import TensorBoardWriter, last_logged_step
 
-N_METRICS = len(HISTORY_KEYS)
-
 
 def make_train_fn(config: Config, jit: bool = True):
-    """Compiled ``(params, opt, seeds, start, n) -> (params, opt, metrics [chunk, S, 4])``.
+    """Compiled ``(params, opt, seeds, start, n) -> (params, opt, metrics [chunk, S, M])``.
 
     Plays ``n <= config.chunk`` updates for every seed at once, starting at episode index
-    ``start`` (each update plays ``batch_episodes`` episodes). Metrics per update and seed:
-    reward per episode, policy loss, value loss, entropy.
+    ``start`` (each update plays ``batch_episodes`` episodes). Metrics per update and seed
+    (``history_keys(task)``): reward per episode, policy loss, value loss, entropy, then the
+    task's own ``training_metrics`` averaged over the update's episodes.
     """
     task = make_task(config)
     batch = config.batch_episodes
+    task_metrics = tuple(getattr(task, "TRAINING_METRICS", ()))
 
     def train_chunk(params, opt, seeds, start, n):
         def body(i, params, opt, metrics):
             u_env, u_action, u_init = episode_uniforms(seeds, STREAM_TRAIN, start + i, task,
                                                        batch)
             out = rollout(params, task, u_env, u_action, u_init, config.hidden,
-                          keep_records=False)
+                          keep_records=bool(task_metrics), keep_obs=False)
             returns = discounted_returns(out["rewards"], config.gamma)
             heads_params = {k: v for k, v in params.items() if k.startswith(("policy", "value"))}
             with tf.GradientTape() as tape:
@@ -73,26 +74,28 @@ def make_train_fn(config: Config, jit: bool = True):
             else:  # the conv encoder learns from the LSTM's input gradients
                 lstm_grads, dx = lstm_backward(params, out["cache"], dh, with_input=True)
                 grads.update(lstm_grads)
-                grads.update(encoder_backward(encoder_kind(task), params, out["obs"],
-                                              dx[..., :FEATURES]))
+                if "screens" in out:  # encoded once per screen
+                    grads.update(screen_backward(encoder_kind(task), params, out["screens"],
+                                                 out["view_index"], out["view_column"],
+                                                 task.obs_shape[1], dx[..., :FEATURES]))
+                else:
+                    grads.update(encoder_backward(encoder_kind(task), params, out["obs"],
+                                                  dx[..., :FEATURES]))
             grads = clip_per_seed(grads, config.max_grad_norm)
             params, opt = rmsprop_update(params, grads, opt, config.lr, config.rmsprop_decay,
                                          config.rmsprop_eps)
             reward = tf.reduce_mean(tf.reduce_sum(out["rewards"], axis=0), axis=-1)
-            row = tf.stack([reward, policy, value, entropy], axis=-1)
+            per_episode = task.training_metrics(out["records"]) if task_metrics else {}
+            row = tf.stack([reward, policy, value, entropy]
+                           + [tf.reduce_mean(per_episode[k], axis=-1) for k in task_metrics], axis=-1)
             metrics = tf.tensor_scatter_nd_update(metrics, [[i]], row[None])
             return i + 1, params, opt, metrics
 
-        metrics = tf.zeros([config.chunk, seeds.shape[0], N_METRICS])
+        metrics = tf.zeros([config.chunk, seeds.shape[0], 4 + len(task_metrics)])
         _, params, opt, metrics = tf.while_loop(
             lambda i, *_: i < n, body, (tf.constant(0), params, opt, metrics),
             maximum_iterations=config.chunk)
         return params, opt, metrics
-
-    # XLA on the CPU runs the convolutions' gradients inside these loops about 20 times
-    # slower than TensorFlow's own kernels (measured: 557 vs 24 ms per update of 32
-    # episodes of 12 x 26 pixel frames), so tasks with a conv encoder run as a plain graph.
-    jit = jit and encoder_kind(task) not in ("conv", "objects")
     return tf.function(train_chunk, jit_compile=jit, autograph=False)
 
 
@@ -134,11 +137,13 @@ def open_run(out: Path, seed: int, config: Config) -> Run:
     ckpts = list_checkpoints(run_dir)
     if ckpts:
         episode, params, opt = load_checkpoint(ckpts[-1][1], config)
-        history = load_history(run_dir, episode // config.batch_episodes)
+        history = load_history(run_dir, episode // config.batch_episodes,
+                               history_keys(make_task(config)))
         return Run(seed, run_dir, episode, params, opt, history)
     params = initial_weights(seed, config)
     opt = {k: np.ones_like(v) for k, v in params.items()}
-    return Run(seed, run_dir, 0, params, opt, {k: np.zeros(0, np.float32) for k in HISTORY_KEYS})
+    return Run(seed, run_dir, 0, params, opt,
+               {k: np.zeros(0, np.float32) for k in history_keys(make_task(config))})
 
 
 def check_resources(config: Config, n_seeds: int) -> None:
@@ -225,7 +230,7 @@ def _train_group(config: Config, runs: list[Run], progress: bool, position: int 
             if not np.all(np.isfinite(metrics)):
                 raise diverged(runs, episode + n_updates * per_update)
             for i, run in enumerate(runs):
-                for j, key in enumerate(HISTORY_KEYS):
+                for j, key in enumerate(run.history):  # history_keys order
                     run.history[key] = np.concatenate([run.history[key], metrics[:, i, j]])
             episode += n_updates * per_update
             rate = n_updates * per_update / max(time.perf_counter() - t0, 1e-9)
@@ -288,6 +293,8 @@ def log_scalars(writer: TensorBoardWriter, history: dict, start: int, stop: int,
             "losses/policy": float(history["policy_loss"][rows].mean()),
             "losses/value": float(history["value_loss"][rows].mean()),
             "losses/entropy": float(history["entropy"][rows].mean()),
+            **{f"perf/{k}": float(v[rows].mean()) for k, v in history.items()
+               if k not in HISTORY_KEYS and np.all(np.isfinite(v[rows]))},  # the task's own
         })
     if rate is not None:
         writer.scalars(stop, {"perf/episodes_per_second": rate})

@@ -54,6 +54,11 @@ FIXATION, CHOICE, ITI, DONE = 0, 1, 2, 3
 CROSS_COLOR = (1.0, 0.0, 0.0)
 """Psychlab's fixation cross is red on a black background."""
 
+TRAINING_METRICS = ("trial1_correct", "trial2_correct", "trials2to6_correct")
+"""Learning curves every level logs while training (``BatchedHarlow.training_metrics``)."""
+GAZE_METRICS = ("fixation", "no_choice")
+"""Learning curves the psychlab level adds."""
+
 RECORD_KEYS = ("trial", "choice", "choice_reward", "fixation", "rewarded_object", "other_object",
                "side_bits")
 """Keys of ``BatchedHarlow.step``'s per-step record."""
@@ -426,6 +431,28 @@ class BatchedHarlow:
         # the agent's encoder for these observations (meta_rl/agent/encoders.py): one table or conv
         # net for both object positions; the psychlab view moves, so one conv net over it
         self.encoder = {"symbolic": "embedding", "pixels": "objects", "psychlab": "conv"}[p.level]
+        self.TRAINING_METRICS = TRAINING_METRICS + (GAZE_METRICS if p.level == "psychlab" else ())
+
+    def training_metrics(self, records: dict) -> dict:
+        """Per-episode learning curves from the step records ``[T, ...]`` (the trainer logs
+        their means as ``perf/<name>``): whether trial 1 and trial 2 chose the rewarded
+        object (Wang et al. 2018, Fig. 6c), the fraction of trials 2-6 that did, and for
+        psychlab the fractions of trials with a fixation reward and without a choice."""
+        ops = self.ops
+        chose = records["choice"] >= 0
+        correct = ops.float32(chose & (records["choice_reward"] == self.params.reward_correct))
+        trial = records["trial"]
+
+        def on_trial(n: int) -> Any:  # 1 when trial n's choice was correct (one choice per trial)
+            return ops.sum(correct * ops.float32(trial == n), axis=0)
+
+        metrics = {"trial1_correct": on_trial(0), "trial2_correct": on_trial(1),
+                   "trials2to6_correct": ops.sum(correct * ops.float32(trial >= 1), axis=0)
+                   / (N_TRIALS - 1)}
+        if self.params.level == "psychlab":
+            metrics["fixation"] = ops.sum(ops.float32(records["fixation"]), axis=0) / N_TRIALS
+            metrics["no_choice"] = 1.0 - ops.sum(ops.float32(chose), axis=0) / N_TRIALS
+        return metrics
 
     def initial_state(self, u_init: Any) -> dict:
         """The state of new episodes from uniforms ``u_init [..., n_init]``."""
@@ -453,21 +480,39 @@ class BatchedHarlow:
         """The rewarded object's side on the current trial (the last one once all are done)."""
         return self.ops.pick(state["sides"], self.ops.minimum(state["done"], N_TRIALS - 1))
 
+    def screens(self, state: dict) -> Any:
+        """The episode's distinct images ``[..., K, H, W, 3]``, of which every observation
+        is a window (``view``): pixels the 3 frames, psychlab the 4 padded screens; None
+        for symbolic. The encoder computes its features once per screen."""
+        return {"symbolic": None, "pixels": state.get("frames"),
+                "psychlab": state.get("screens")}[self.params.level]
+
+    def view(self, state: dict) -> tuple[Any, Any]:
+        """``(index, column)``: the observation is screen ``index``'s columns from
+        ``column`` on, ``obs_shape[1]`` of them (pixels: the whole frame)."""
+        ops = self.ops
+        side = self.current_side(state)
+        if self.params.level == "pixels":
+            over = (state["done"] >= N_TRIALS) | (state["stage"] == 0)  # blank screen
+            index = ops.where(over, 2, side)
+            return index, index * 0
+        phase = state["phase"]
+        index = ops.where(phase == FIXATION, 1, ops.where(phase == CHOICE, 2 + side, 0))
+        return index, state["gaze"]
+
     def observation(self, state: dict) -> Any:
         """float32 ``[..., *obs_shape]``."""
         p, ops = self.params, self.ops
-        side = self.current_side(state)
-        over = (state["done"] >= N_TRIALS) | (state["stage"] == 0)  # blank screen
         if p.level == "symbolic":
+            side = self.current_side(state)
+            over = (state["done"] >= N_TRIALS) | (state["stage"] == 0)  # blank screen
             left = ops.where(side == 0, state["rewarded"], state["other"])
             right = ops.where(side == 0, state["other"], state["rewarded"])
             return ops.concat([ops.one_hot(ops.where(over, -1, left), p.n_objects),
                                ops.one_hot(ops.where(over, -1, right), p.n_objects)], axis=-1)
-        if p.level == "pixels":
-            return ops.pick(state["frames"], ops.where(over, 2, side))
-        phase = state["phase"]
-        screen = ops.where(phase == FIXATION, 1, ops.where(phase == CHOICE, 2 + side, 0))
-        return ops.crop_columns(ops.pick(state["screens"], screen), state["gaze"], p.view_width)
+        index, column = self.view(state)
+        screen = ops.pick(self.screens(state), index)
+        return screen if p.level == "pixels" else ops.crop_columns(screen, column, p.view_width)
 
     def step(self, state: dict, t: Any, action: Any, u: Any):
         """One agent step. Returns ``(new_state, reward, record)``; ``t`` and ``u`` are unused

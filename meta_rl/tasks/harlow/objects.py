@@ -48,6 +48,7 @@ class NumpyOps:
     minimum = staticmethod(np.minimum)
     maximum = staticmethod(np.maximum)
     xor = staticmethod(np.bitwise_xor)
+    sum = staticmethod(np.sum)
 
     @staticmethod
     def int64(x: Any) -> Any:
@@ -119,6 +120,7 @@ class TFOps:
         self.minimum = tf.minimum
         self.maximum = tf.maximum
         self.xor = tf.bitwise.bitwise_xor
+        self.sum = tf.reduce_sum
 
     def int64(self, x: Any) -> Any:
         return self.tf.cast(x, self.tf.int64)

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.patches import Rectangle
 
-from meta_rl.plotting import finish
+from meta_rl.plotting import finish, plot_reward_curves
 from meta_rl.tasks.harlow.env import N_TRIALS
 from meta_rl.tasks.harlow.objects import render_objects
 from meta_rl.tasks.harlow.result import side_counting_accuracy
@@ -68,12 +68,25 @@ def plot_harlow_accuracy(summary: dict, path: str | Path | None = None):
     return finish(fig, True, path)
 
 
-def plot_harlow_over_training(summary: dict, path: str | Path | None = None):
-    """Along the training of each level's first seed (the seed whose checkpoints are kept):
-    top, accuracy by trial position of each checkpoint (early light, late dark); bottom, the
-    accuracy on trials 1 and 2 against training episodes (the paper's Fig. 6c)."""
+CURVE_COLORS = {"trial 1": "#8c8c8c", "fixation rewarded": "#dd8452", "no choice": "#8172b3"}
+"""Colours of the training curves that are not a level's trial 2 (drawn in the level's colour)."""
+
+
+def plot_harlow_over_training(summary: dict, curves: dict[str, dict[str, list]] | None = None,
+                              path: str | Path | None = None):
+    """Accuracy over training.
+
+    Top: along the training of each level's first seed (the seed whose checkpoints are
+    kept), accuracy by trial position of each checkpoint on held-out objects (early light,
+    late dark). Bottom (the paper's Fig. 6c): the fraction of training episodes whose trial
+    1 and trial 2 chose the rewarded object, mean ± s.e. across seeds (``curves``: level ->
+    curve name -> each seed's ``(episodes, values)`` from TensorBoard), with the first
+    seed's held-out checkpoints as dots; for the gaze level also the fractions of trials
+    with a fixation reward and without a choice.
+    """
     levels = {k: v for k, v in summary["levels"].items() if "over_training" in v}
-    fig, axes = plt.subplots(2, len(levels), figsize=(3.8 * len(levels), 6.2), squeeze=False)
+    curves = curves or {}
+    fig, axes = plt.subplots(2, len(levels), figsize=(3.9 * len(levels), 6.6), squeeze=False)
     for col, (name, lv) in enumerate(levels.items()):
         over = lv["over_training"]
         episodes, accuracy = np.array(over["checkpoint_episodes"]), np.array(over["accuracy_by_trial"])
@@ -84,25 +97,33 @@ def plot_harlow_over_training(summary: dict, path: str | Path | None = None):
         top.plot(TRIALS, side_counting_accuracy(), color="black", linestyle="-.", linewidth=1,
                  label="side counting")
         top.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-        top.set_ylim(0.0, 1.03)
         top.set_xlabel("trial")
-        top.set_title(f"{_level(name)}, seed {over['seed']}", fontsize=10)
+        top.set_title(f"{_level(name)}, seed {over['seed']}: held-out objects", fontsize=9)
         top.legend(fontsize=6, title="training episodes", title_fontsize=6, loc="lower right")
         color = LEVEL_COLORS.get(name)
-        bottom.plot(episodes, accuracy[:, 0], color=color, linestyle="--", marker="o", markersize=3,
-                    label="trial 1")
-        bottom.plot(episodes, accuracy[:, 1], color=color, marker="o", markersize=3, label="trial 2")
+        level_curves = curves.get(name, {})
+        if level_curves:
+            plot_reward_curves(level_curves, ax=bottom, ylabel="", weight=0.6,
+                               colors={"trial 2": color, **CURVE_COLORS})
+            n = len(next(iter(level_curves.values())))
+            bottom.set_title(f"{_level(name)}: training episodes, {n} seed{'s' if n > 1 else ''}",
+                             fontsize=9)
+        else:
+            bottom.set_title(f"{_level(name)}: no training curves logged", fontsize=9)
+        bottom.scatter(episodes, accuracy[:, 1], color=color, edgecolor="black", s=14, zorder=4,
+                       label=f"trial 2, seed {over['seed']}, held-out")
         bottom.axhline(0.5, color="grey", linestyle=":", linewidth=1)
         bottom.axhline(side_counting_accuracy()[1], color="black", linestyle="-.", linewidth=1,
                        label="side counting, trial 2")
-        bottom.set_ylim(0.0, 1.03)
         bottom.set_xlabel("training episodes")
-        bottom.legend(fontsize=6, loc="lower right")
+        bottom.legend(fontsize=5.5, loc="lower right")
         for ax in (top, bottom):
+            ax.set_ylim(0.0, 1.03)
             ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel("fraction correct")
-    axes[1, 0].set_ylabel("fraction correct")
-    fig.suptitle(f"held-out objects, {lv['test_episodes']} test episodes per checkpoint", fontsize=10)
+    axes[1, 0].set_ylabel("fraction of episodes / trials")
+    fig.suptitle(f"top: {lv['test_episodes']} held-out test episodes per checkpoint; bottom: "
+                 "training episodes (sampled actions), mean ± s.e. across seeds", fontsize=9)
     fig.tight_layout()
     return finish(fig, True, path)
 

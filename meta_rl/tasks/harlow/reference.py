@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from meta_rl.config import Config
+from meta_rl.errors import MetaRLError
 from meta_rl.plotting import plot_reward_curves
 from meta_rl.reproduce import RESULTS, Experiment, RunSet, Tested, read_scalars, scheduled_config
 from meta_rl.tables import markdown_table, mean_se
@@ -116,11 +117,32 @@ def optimal_reward(name: str) -> float:
     return fixation + guess + (task.n_trials - 1) * task.reward_correct
 
 
+TRAINING_CURVES = {"trial 1": "perf/trial1_correct", "trial 2": "perf/trial2_correct",
+                   "fixation rewarded": "perf/fixation", "no choice": "perf/no_choice"}
+"""The learning curves of the accuracy-over-training figure and their TensorBoard tags
+(``BatchedHarlow.training_metrics``; the last two at the gaze level only)."""
+
+
+def training_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> dict[str, dict[str, list]]:
+    """``{level: {curve: [(episodes, values) of each seed]}}`` from TensorBoard, for the
+    curves every seed of the level logged."""
+    curves: dict[str, dict[str, list]] = {}
+    for name, level_seeds in seeds.items():
+        for label, tag in TRAINING_CURVES.items():
+            try:
+                runs = [read_scalars(run_dir(name, s, root), tag) for s in level_seeds]
+            except MetaRLError:  # not logged by this level (or by runs older than the tag)
+                continue
+            curves.setdefault(name, {})[label] = runs
+    return curves
+
+
 def write_figures(tested: Tested, summary: dict, out: Path) -> None:
     """``Experiment.figures``."""
-    plot_harlow_accuracy(summary, path=out / "accuracy_by_trial.png")
-    plot_harlow_over_training(summary, path=out / "accuracy_over_training.png")
     seeds = {r.name: r.seeds for r in tested.run_sets}
+    plot_harlow_accuracy(summary, path=out / "accuracy_by_trial.png")
+    plot_harlow_over_training(summary, training_curves(seeds, tested.root),
+                              path=out / "accuracy_over_training.png")
     plot_reward_curves(reward_curves(seeds, tested.root), title="training: choice and fixation reward",
                        ylabel="reward per episode", colors=LEVEL_COLORS,
                        references={f"optimal, {n.removeprefix('harlow-')}": optimal_reward(n) for n in seeds},
@@ -132,8 +154,10 @@ def table(summary: dict) -> str:
     across seeds), beside the side-counting player, the original reimplementation and the
     paper; whether each level beats side counting on trials 2-5 (then it remembers objects)."""
     counting = side_counting_accuracy()
+    seconds = summary.get("timing", {}).get("train_seconds", {})
     rows = [["level", "seeds", "training episodes", "trial 1", "trial 2", "trials 3–6",
-             "trials 2–6, per seed", "seeds ≥ 90 % on trials 2–6", "above side counting on trials 2–5"]]
+             "trials 2–6, per seed", "seeds ≥ 90 % on trials 2–6", "above side counting on trials 2–5",
+             "training wall time, all seeds"]]
     for name, lv in summary["levels"].items():
         per_seed = np.array(lv["accuracy_by_trial_per_seed"])
         mean = per_seed.mean(axis=0)
@@ -142,15 +166,18 @@ def table(summary: dict) -> str:
                      mean_se(per_seed[:, 0]), mean_se(per_seed[:, 1]), mean_se(per_seed[:, 2:].mean(axis=1)),
                      ", ".join(f"{a:.3f}" for a in lv["accuracy_trials_2_6_per_seed"]),
                      f"{lv['seeds_at_least_90']} of {len(per_seed)}",
-                     "yes" if np.all(mean[1:5] > counting[1:5]) else "no"])
+                     "yes" if np.all(mean[1:5] > counting[1:5]) else "no",
+                     f"{seconds[name] / 60:.1f} min" if name in seconds else ""])
     rows.append(["side-counting player (ignores the objects)", "", "", f"{counting[0]:.3f}",
-                 f"{counting[1]:.3f}", f"{counting[2:].mean():.3f}", "", "", ""])
+                 f"{counting[1]:.3f}", f"{counting[2:].mean():.3f}", "", "", "", ""])
     rows.append(["original reimplementation (symbolic)", "", "", "", "", "",
-                 "about 40 % of the optimal reward", "", ""])
-    rows.append(["paper (Psychlab, Fig. 6c, read off)", "", "", "≈ 0.5", "≈ 0.97–0.98", "", "", "", ""])
+                 "about 40 % of the optimal reward", "", "", "about 3 days per seed"])
+    rows.append(["paper (Psychlab, Fig. 6c, read off)", "", "", "≈ 0.5", "≈ 0.97–0.98", "", "", "", "", ""])
     n = next(iter(summary["levels"].values()))["test_episodes"]
     return (markdown_table(rows) + f"\n\nFraction of {n} held-out test episodes per seed (test stream "
-            "1000 + seed, frozen weights) choosing the rewarded object; mean ± s.e. across seeds.")
+            "1000 + seed, frozen weights) choosing the rewarded object; mean ± s.e. across seeds. "
+            "Wall time: `meta-rl reproduce harlow` training the level's seeds, one process per "
+            "core (2 cores).")
 
 
 def describe(summary: dict) -> str:

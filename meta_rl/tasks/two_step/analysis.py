@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from meta_rl.analysis.logistic import logistic_regression
 from meta_rl.tables import format_columns
 from meta_rl.tasks.two_step.env import TwoStepParams, initial_rich, step_trial
 
@@ -91,21 +92,6 @@ class Regression:
         return format_columns([["term", "coef", "se", "z", "p"], *cells])
 
 
-def logistic_fit(x: np.ndarray, y: np.ndarray, iterations: int = 50) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-likelihood logistic regression by Newton's method; returns (coef, se)."""
-    beta = np.zeros(x.shape[1])
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-x @ beta))
-        hessian = x.T @ (x * (p * (1 - p))[:, None])
-        step = np.linalg.solve(hessian + 1e-9 * np.eye(len(beta)), x.T @ (y - p))
-        beta += step
-        if np.max(np.abs(step)) < 1e-10:
-            break
-    p = 1.0 / (1.0 + np.exp(-x @ beta))
-    cov = np.linalg.inv(x.T @ (x * (p * (1 - p))[:, None]))
-    return beta, np.sqrt(np.diag(cov))
-
-
 def stay_regression(actions, common, rewards) -> Regression:
     """Daw et al. (2011): stay ~ 1 + reward + transition + reward x transition.
 
@@ -116,8 +102,47 @@ def stay_regression(actions, common, rewards) -> Regression:
     r = np.where(prev_reward, 1.0, -1.0)
     t = np.where(prev_common, 1.0, -1.0)
     x = np.stack([np.ones_like(r), r, t, r * t], axis=1)
-    coef, se = logistic_fit(x, stay.astype(float))
+    coef, se = logistic_regression(x, stay.astype(float))
     return Regression(("intercept", "reward", "transition", "reward x transition"), coef, se)
+
+
+@dataclass(frozen=True)
+class LaggedRegression:
+    """Choice regressed on the past ``lags`` trials by outcome type (Miller et al. 2016):
+    ``coef[j, k - 1]`` is the tendency to repeat the choice of trial t - k when that trial
+    was of type ``BINS[j]``; positive: repeat, negative: switch."""
+
+    coef: np.ndarray
+    """``[4, lags]`` in ``BINS`` order."""
+    se: np.ndarray
+    intercept: float
+
+    @property
+    def lags(self) -> int:
+        return self.coef.shape[1]
+
+
+def lagged_regression(actions, common, rewards, lags: int = 5) -> LaggedRegression:
+    """Logistic regression of each stage-1 choice on the ``lags`` previous trials: for lag k
+    and outcome type j (``BINS``), the regressor is +1 if trial t - k chose action 1 and was of
+    type j, -1 if it chose action 0 and was of type j, else 0 (also before an episode's
+    start). A model-free learner repeats rewarded choices after either transition; a
+    model-based one repeats common-rewarded and uncommon-unrewarded choices and switches
+    after the other two."""
+    actions, common, rewards = (np.asarray(x) for x in (actions, common, rewards))
+    n_episodes, n_trials = actions.shape
+    signed = np.where(actions == 1, 1.0, -1.0)
+    kinds = [(common == c) & ((rewards > 0) == r)
+             for c, r in ((True, True), (True, False), (False, True), (False, False))]
+    columns = []
+    for kind in kinds:
+        for k in range(1, lags + 1):
+            column = np.zeros((n_episodes, n_trials))
+            column[:, k:] = (signed * kind)[:, :-k]
+            columns.append(column[:, 1:].ravel())  # trial 0 has no past: left out
+    x = np.stack([np.ones_like(columns[0]), *columns], axis=1)
+    coef, se = logistic_regression(x, (actions[:, 1:] == 1).ravel().astype(float))
+    return LaggedRegression(coef[1:].reshape(4, lags), se[1:].reshape(4, lags), float(coef[0]))
 
 
 def is_model_based(stay: np.ndarray, regression: Regression, alpha: float = 0.05) -> bool:

@@ -8,13 +8,23 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from meta_rl.agent.encoders import FEATURES, encode, encoder_backward, init_encoder
+from meta_rl.agent.encoders import (
+    FEATURES,
+    encode,
+    encoder_backward,
+    init_encoder,
+    screen_backward,
+    screen_maps,
+    view_features,
+)
 from meta_rl.agent.lstm import agent_input, init_params, lstm_backward, lstm_step
 from meta_rl.agent.network import encoder_kind, make_task, weight_shapes
 from meta_rl.cli import main
 from meta_rl.learn.evaluate import load_agent, read_trials_csv, run_test
+from meta_rl.learn.rollout import episode_uniforms, rollout
+from meta_rl.reproduce import read_scalars
 from meta_rl.tasks.harlow import FAMILY
-from meta_rl.tasks.harlow.env import is_held_out
+from meta_rl.tasks.harlow.env import CHOICE, FIXATION, ITI, HarlowParams, is_held_out, records_to_trials
 from meta_rl.tasks.registry import get_config, task_classes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -90,6 +100,76 @@ def test_encoder_and_lstm_gradients_match_autodiff(kind):
         np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=2e-5, rtol=1e-3)
 
 
+def _views(level: str):
+    """Every view an episode of ``level`` can show: (task, its states, the screens' maps)."""
+    task = HarlowParams(level=level).make_task()
+    params = init_encoder(task.encoder, [0, 1], task.obs_shape)
+    state = task.initial_state(tf.random.stateless_uniform([2, 3, task.n_init], seed=[1, 2]))
+    states = []
+    for value in range(31):  # psychlab: every gaze in every phase; pixels: both stages
+        if level == "psychlab":
+            states += [dict(state, gaze=state["gaze"] * 0 + value, phase=state["phase"] * 0 + phase)
+                       for phase in (FIXATION, CHOICE, ITI)]
+        elif value < 2:
+            states.append(dict(state, stage=state["stage"] * 0 + value))
+    return task, params, states
+
+
+@pytest.mark.parametrize("level", ["pixels", "psychlab"])
+def test_views_of_encoded_screens_equal_encoded_observations(level):
+    """The encoder run once per screen and read at the view (translation equivariance)
+    gives the features of the observation itself, at every gaze position."""
+    task, params, states = _views(level)
+    screens = task.screens(states[0])
+    n_seeds, batch, k = screens.shape[:3]
+    maps = screen_maps(task.encoder, params, tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]]))
+    maps = tf.reshape(maps, [n_seeds, batch, k, *maps.shape[2:]])
+    for state in states:
+        index, column = task.view(state)
+        got = view_features(task.encoder, params, tf.gather(maps, index, batch_dims=2), column,
+                            task.obs_shape[1])
+        expected = encode(task.encoder, params, task.observation(state))
+        np.testing.assert_allclose(got.numpy(), expected.numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("level", ["pixels", "psychlab"])
+def test_screen_gradients_equal_observation_gradients(level):
+    task, params, states = _views(level)
+    states = states[::7]
+    obs = tf.stack([task.observation(s) for s in states])  # [T, S, B, ...]
+    index = tf.stack([task.view(s)[0] for s in states])
+    column = tf.stack([task.view(s)[1] for s in states])
+    d = tf.random.stateless_normal([len(states), 2, 3, FEATURES], seed=[3, 4])
+    expected = encoder_backward(task.encoder, params, obs, d)
+    got = screen_backward(task.encoder, params, task.screens(states[0]), index, column,
+                          task.obs_shape[1], d)
+    for k in expected:
+        np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("level", ["symbolic", "psychlab"])
+def test_training_metrics_count_the_trials(level):
+    """The learning curves logged while training agree with the trial log of the same episodes."""
+    config = get_config(f"harlow-{level}")
+    task = make_task(config)
+    params = {k: tf.constant(v) for k, v in init_params([0], FEATURES, task.n_actions, 8).items()}
+    params.update(init_encoder(task.encoder, [0], task.obs_shape))
+    u_env, u_action, u_init = episode_uniforms(tf.constant([0]), 1, tf.constant(0), task, 64)
+    out = rollout(params, task, u_env, u_action, u_init, 8)
+    metrics = {k: v.numpy()[0] for k, v in task.training_metrics(out["records"]).items()}
+    assert tuple(metrics) == task.TRAINING_METRICS
+    trials = records_to_trials({k: np.moveaxis(v.numpy(), 0, -1)[0] for k, v in out["records"].items()},
+                               config.task)
+    correct = trials["reward"] > 0
+    np.testing.assert_allclose(metrics["trial1_correct"], correct[:, 0])
+    np.testing.assert_allclose(metrics["trial2_correct"], correct[:, 1])
+    np.testing.assert_allclose(metrics["trials2to6_correct"], correct[:, 1:].mean(axis=1), atol=1e-6)
+    if level == "psychlab":
+        np.testing.assert_allclose(metrics["no_choice"], (trials["choice"] < 0).mean(axis=1), atol=1e-6)
+        assert 0 <= metrics["fixation"].min() and metrics["fixation"].max() <= 1
+        assert metrics["fixation"].mean() > 0  # a random gaze crosses the cross now and then
+
+
 @pytest.mark.parametrize("level", ["symbolic", "pixels"])
 def test_train_and_test_through_the_cli(tmp_path, level):
     out = tmp_path / "runs"
@@ -97,7 +177,10 @@ def test_train_and_test_through_the_cli(tmp_path, level):
     assert trained.returncode == 0, trained.stderr
     assert (out / "model_0" / "ckpt-64.npz").exists()
     history = np.load(out / "model_0" / "history.npz")
-    assert len(history["reward"]) == 2  # one entry per update of 32 episodes
+    assert len(history["reward"]) == len(history["trial2_correct"]) == 2  # one per update of 32 episodes
+    assert set(np.unique(history["trial1_correct"] * 32)) <= set(range(33))  # counts of 32 episodes
+    steps, values = read_scalars(out / "model_0", "perf/trial2_correct")
+    assert list(steps) == [32, 64] and np.allclose(values, history["trial2_correct"])
     csv = tmp_path / "trials.csv"
     tested = cli("test", str(out / "model_0"), "--episodes", "40", "--seed", "3", "--trials-csv", str(csv))
     assert tested.returncode == 0, tested.stderr
