@@ -127,6 +127,11 @@ class HarlowParams:
     """psychlab: frames per episode. 6 trials take at least 79 frames with the defaults
     (4 fixation + 2 moves + 3 holds + 5 ITI per trial, the return to the cross during
     the ITI); 120 leaves ~50 % slack. Trials not completed count as no choice."""
+    frames_per_step: int = 1
+    """psychlab: frames each agent step lasts (its action repeated, its rewards summed, the
+    agent seeing the last frame). Psychlab: 1 (a decision per frame); 2 halves the agent's
+    steps per episode, so its cost, at the price of the finer timing (a 4-frame hold is 2
+    steps, a move 8 pixels)."""
     fixation_step: bool = True
     """symbolic / pixels: each trial starts with a step on a blank screen (the fixation cross;
     the action is ignored, no reward) before the choice step, as the original
@@ -146,7 +151,7 @@ class HarlowParams:
     def n_steps(self) -> int:
         """Agent steps per episode: one per trial, or the psychlab frame budget."""
         if self.level == "psychlab":
-            return self.episode_frames
+            return self.episode_frames // self.frames_per_step
         return N_TRIALS * (2 if self.fixation_step else 1)
 
     @property
@@ -186,8 +191,12 @@ class HarlowParams:
         for name, low in (("screen_width", 3), ("screen_height", 3), ("view_width", 1),
                           ("view_height", 1), ("cross_size", 1), ("select_radius", 0),
                           ("gaze_step", 1), ("fixation_frames", 1), ("select_frames", 1),
-                          ("iti_frames", 1), ("episode_frames", 1), ("object_offset", 1)):
+                          ("iti_frames", 1), ("episode_frames", 1), ("object_offset", 1),
+                          ("frames_per_step", 1)):
             _at_least(self, name, low)
+        if self.episode_frames % self.frames_per_step:
+            raise ValueError(f"episode_frames ({self.episode_frames}) must be a multiple of "
+                             f"frames_per_step ({self.frames_per_step})")
         if self.screen_height < self.object_size:
             raise ValueError(f"screen_height ({self.screen_height}) must hold object_size "
                              f"({self.object_size})")
@@ -522,10 +531,17 @@ class BatchedHarlow:
         trial = ops.minimum(state["done"], N_TRIALS - 1)
         if p.level == "psychlab":
             dynamic = {k: state[k] for k in ("gaze", "phase", "count", "held", "done")}
-            dynamic, fixated, choice, choice_reward = psychlab_transition(dynamic, action, side, p, ops)
+            choice, choice_reward, fixation = -1, 0.0, 0
+            for _ in range(p.frames_per_step):  # at most one choice and one fixation per step
+                dynamic, fixated, frame_choice, frame_reward = psychlab_transition(
+                    dynamic, action, ops.pick(state["sides"], ops.minimum(dynamic["done"], N_TRIALS - 1)),
+                    p, ops)
+                choice = ops.maximum(choice, frame_choice)
+                choice_reward = choice_reward + ops.float32(frame_reward)
+                fixation = ops.maximum(fixation, ops.int32(fixated))
             choice_reward = ops.float32(choice_reward)
-            fixation = ops.int32(fixated)
-            reward = choice_reward + ops.float32(fixated) * p.fixation_reward
+            fixation = ops.int32(fixation)
+            reward = choice_reward + ops.float32(fixation) * p.fixation_reward
             new_state = dict(state, **dynamic)
         else:
             fixating = state["stage"] == 0

@@ -233,7 +233,7 @@ def test_image_dir(tmp_path):
 
 
 def test_psychlab_scripted_policy_earns_everything():
-    for params in (PSYCHLAB, HarlowParams(reset_gaze=True)):
+    for params in (PSYCHLAB, HarlowParams(reset_gaze=True), HarlowParams(frames_per_step=2)):
         env = HarlowEnv(params)
         for seed in range(3):
             rewards, infos, observations = play(env, seed, scripted)
@@ -291,17 +291,20 @@ def test_psychlab_budget_leaves_trials_without_choice():
 # --------------------------------------------------------------------------- gym == batched
 
 
-@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("level", [*LEVELS, "psychlab, 2 frames per step"])
 def test_batched_task_matches_gymnasium_env(level):
     """Episodes of the gym env replayed in the TF task from the same uniforms and actions:
     same observations, rewards and trials."""
-    params = HARLOW_LEVELS[level]
+    params = HARLOW_LEVELS.get(level, HarlowParams(frames_per_step=2))
+    level = params.level
     n_episodes, n_steps = 3, params.n_steps
     rng = np.random.default_rng(7)
     probs = [0.25, 0.25, 0.5] if level == "psychlab" else [0.5, 0.5]
     actions = rng.choice(len(probs), size=(n_steps, n_episodes), p=probs).astype(np.int32)
     if level == "psychlab":  # fixate, then look left and hold: completes trials
-        actions[:, 0] = np.tile([2, 2, 2, 2, 0, 0, 2, 2, 2, 1, 1, 2, 2, 2], n_steps)[:n_steps]
+        pattern = ([2, 2, 2, 2, 0, 0, 2, 2, 2, 1, 1, 2, 2, 2] if params.frames_per_step == 1
+                   else [2, 2, 0, 2, 2, 1, 2, 2])  # 2 frames a step: moves of 8 pixels
+        actions[:, 0] = np.tile(pattern, n_steps)[:n_steps]
     env = HarlowEnv(params)
     gym_obs, gym_rewards, gym_rows, uniforms = [], [], [], []
     for e in range(n_episodes):
