@@ -105,3 +105,60 @@ def fit_hybrid(actions, states, rewards, common_prob: float = 0.8, level: float 
     return HybridFit(params=dict(zip(NAMES, map(float, theta))), log_likelihood=best,
                      w_interval=(min(min(inside), w_hat), max(max(inside), w_hat)), level=level,
                      trials=int(np.asarray(actions).size))
+
+
+def arrival_prediction_errors(actions, states, rewards, alpha: float, lam: float = 1.0,
+                              common_prob: float = 0.8) -> tuple[np.ndarray, np.ndarray]:
+    """The prediction errors a model-free and a model-based learner would compute on arrival
+    at the second-stage state of each trial (Daw et al. 2011): δ_MF = V(s) − Q_MF(a) and
+    δ_MB = V(s) − Q_MB(a), both ``[E, N]``, from the values the hybrid model's two learners
+    (learning rate ``alpha``, trace ``lam``) hold before the trial, played on these trials."""
+    actions, states = np.asarray(actions), np.asarray(states)
+    rewards = np.asarray(rewards, np.float64)
+    n_episodes, n_trials = actions.shape
+    rows = np.arange(n_episodes)
+    q = np.zeros((n_episodes, 2))
+    v = np.zeros((n_episodes, 3))
+    p = common_prob
+    mf, mb = np.zeros((n_episodes, n_trials)), np.zeros((n_episodes, n_trials))
+    for t in range(n_trials):
+        a, s = actions[:, t], states[:, t]
+        q_mb = np.where(a == 0, p * v[:, 1] + (1 - p) * v[:, 2], (1 - p) * v[:, 1] + p * v[:, 2])
+        mf[:, t], mb[:, t] = v[rows, s] - q[rows, a], v[rows, s] - q_mb
+        q[rows, a] += alpha * (v[rows, s] - q[rows, a])
+        delta2 = rewards[:, t] - v[rows, s]
+        v[rows, s] += alpha * delta2
+        q[rows, a] += alpha * lam * delta2
+    return mf, mb
+
+
+@dataclass
+class RPERegression:
+    """Least squares of a prediction error on the model-free and model-based ones:
+    ``delta ≈ intercept + b_MF δ_MF + b_MB δ_MB`` (regressors in their own units)."""
+
+    coef: np.ndarray
+    """``[intercept, b_MF, b_MB]``."""
+    se: np.ndarray
+    r2: float
+
+    @property
+    def model_based_share(self) -> float:
+        """b_MB / (|b_MF| + |b_MB|): 1 for a purely model-based signal, 0 for model-free."""
+        mf, mb = self.coef[1], self.coef[2]
+        return float(mb / (abs(mf) + abs(mb))) if abs(mf) + abs(mb) > 0 else float("nan")
+
+
+def rpe_regression(delta, delta_mf, delta_mb) -> RPERegression:
+    """Regress ``delta`` (e.g. the agent's δ on arrival at stage 2) on ``delta_mf`` and
+    ``delta_mb`` (``arrival_prediction_errors``) over all trials; ordinary least squares
+    with the usual standard errors."""
+    y = np.asarray(delta, np.float64).ravel()
+    x = np.stack([np.ones_like(y), np.asarray(delta_mf, np.float64).ravel(),
+                  np.asarray(delta_mb, np.float64).ravel()], axis=1)
+    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+    residual = y - x @ coef
+    dof = max(len(y) - x.shape[1], 1)
+    cov = np.linalg.pinv(x.T @ x) * (residual @ residual / dof)
+    r2 = 1 - residual @ residual / max(np.sum((y - y.mean()) ** 2), 1e-300)
+    return RPERegression(coef, np.sqrt(np.diag(cov)), float(r2))

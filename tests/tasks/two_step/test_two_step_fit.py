@@ -3,6 +3,8 @@ recovery from the reference players (model-free: w near 0; model-based: w near 1
 
 import math
 
+import numpy as np
+
 from meta_rl.tasks.two_step.env import TwoStepParams
 from meta_rl.tasks.two_step.fit import fit_hybrid, hybrid_log_likelihood
 from meta_rl.tasks.two_step.players import ModelBased, ModelFree, play
@@ -64,3 +66,19 @@ def test_lagged_regression_separates_the_players():
     assert mf[2] > 3 * mf_se[2]  # uncommon-rewarded: model-free repeats
     assert mb[2] < -3 * mb_se[2]  # ... model-based switches
     assert mb[3] > 3 * mb_se[3]  # uncommon-unrewarded: model-based repeats
+
+
+def test_rpe_regression_tells_the_learners_apart():
+    """The model-based player's own arrival prediction error loads on δ_MB, the model-free
+    player's on δ_MF (each recomputed from its trials and its learning rate, plus noise)."""
+    from meta_rl.tasks.two_step.fit import arrival_prediction_errors, rpe_regression
+
+    rng = np.random.default_rng(3)
+    for player, own in ((ModelFree(alpha=0.5, beta=3.0), 0), (ModelBased(alpha=0.5, beta=5.0), 1)):
+        trials = play(player, PARAMS, 100, seed=3)
+        mf, mb = arrival_prediction_errors(trials["action"], trials["state"], trials["reward"], 0.5)
+        signal = (mf, mb)[own] + 0.1 * rng.normal(size=mf.shape)
+        fit = rpe_regression(signal, mf, mb)
+        assert abs(fit.coef[1 + own] - 1.0) < 5 * fit.se[1 + own] + 0.02
+        assert abs(fit.coef[2 - own]) < 5 * fit.se[2 - own] + 0.02
+        assert (fit.model_based_share > 0.9) == bool(own)
