@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
+
+from meta_rl.analysis.likelihood import profile_interval
 
 BOUNDS = {"alpha": (1e-4, 1.0), "beta": (1e-3, 50.0)}
 
@@ -49,17 +51,6 @@ class DeltaRuleFit:
                 f"{self.beta_interval[1]:.2f}] ({self.level:.0%} CI)")
 
 
-def _profile_interval(profile, best: float, estimate: float, bounds: tuple[float, float],
-                      threshold: float) -> tuple[float, float]:
-    """Where the profile log-likelihood falls ``threshold`` below ``best``, either side of
-    ``estimate`` (a bound if it never does)."""
-    def gap(x):
-        return best - profile(x) - threshold
-    lo = bounds[0] if gap(bounds[0]) <= 0 else optimize.brentq(gap, bounds[0], estimate)
-    hi = bounds[1] if gap(bounds[1]) <= 0 else optimize.brentq(gap, estimate, bounds[1])
-    return float(lo), float(hi)
-
-
 def fit_delta_rule(actions, rewards, q0: float = 0.5, level: float = 0.95) -> DeltaRuleFit:
     """Fit ``alpha`` and ``beta`` to the choices (L-BFGS-B from a few starts)."""
     def nll(theta):
@@ -70,7 +61,6 @@ def fit_delta_rule(actions, rewards, q0: float = 0.5, level: float = 0.95) -> De
     best = min(fits, key=lambda r: r.fun)
     alpha, beta = map(float, best.x)
     top = -float(best.fun)
-    threshold = stats.chi2.ppf(level, df=1) / 2
 
     def profile_alpha(a):
         return -optimize.minimize_scalar(lambda b: nll([a, b]), bounds=BOUNDS["beta"], method="bounded").fun
@@ -79,8 +69,8 @@ def fit_delta_rule(actions, rewards, q0: float = 0.5, level: float = 0.95) -> De
         return -optimize.minimize_scalar(lambda a: nll([a, b]), bounds=BOUNDS["alpha"], method="bounded").fun
 
     return DeltaRuleFit(alpha, beta,
-                        _profile_interval(profile_alpha, top, alpha, BOUNDS["alpha"], threshold),
-                        _profile_interval(profile_beta, top, beta, BOUNDS["beta"], threshold),
+                        profile_interval(profile_alpha, top, alpha, BOUNDS["alpha"], level),
+                        profile_interval(profile_beta, top, beta, BOUNDS["beta"], level),
                         top, level)
 
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
+
+from meta_rl.analysis.likelihood import profile_interval
 
 NAMES = ("alpha", "lam", "beta", "w", "persev")
 BOUNDS = ((0.0, 1.0), (0.0, 1.0), (0.0, 30.0), (0.0, 1.0), (-5.0, 5.0))
@@ -79,9 +81,9 @@ def _maximise(objective, starts, bounds) -> tuple[np.ndarray, float]:
 
 
 def fit_hybrid(actions, states, rewards, common_prob: float = 0.8, level: float = 0.95,
-               grid: int = 21, seed: int = 0) -> HybridFit:
+               seed: int = 0) -> HybridFit:
     """Fit ``NAMES`` by maximum likelihood (L-BFGS-B from several starting points) and the
-    profile-likelihood interval of ``w`` on a ``grid`` of w values."""
+    profile-likelihood interval of ``w``."""
     data = (actions, states, rewards, common_prob)
     rng = np.random.default_rng(seed)
     starts = [np.array([0.5, 0.5, 3.0, 0.5, 0.0])] + [
@@ -98,13 +100,10 @@ def fit_hybrid(actions, states, rewards, common_prob: float = 0.8, level: float 
         _, value = _maximise(lambda rest: -hybrid_log_likelihood(full(rest), *data), [start], others)
         return value
 
-    threshold = stats.chi2.ppf(level, df=1) / 2
-    ws = np.linspace(0.0, 1.0, grid)
-    inside = [w for w in ws if best - profile(w) <= threshold] or [theta[NAMES.index("w")]]
     w_hat = float(theta[NAMES.index("w")])
     return HybridFit(params=dict(zip(NAMES, map(float, theta))), log_likelihood=best,
-                     w_interval=(min(min(inside), w_hat), max(max(inside), w_hat)), level=level,
-                     trials=int(np.asarray(actions).size))
+                     w_interval=profile_interval(profile, best, w_hat, BOUNDS[NAMES.index("w")], level),
+                     level=level, trials=int(np.asarray(actions).size))
 
 
 def arrival_prediction_errors(actions, states, rewards, alpha: float, lam: float = 1.0,

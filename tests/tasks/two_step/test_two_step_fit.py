@@ -41,7 +41,7 @@ def test_recovers_model_free_and_model_based_players():
     for name, player in (("model-free", ModelFree(alpha=0.5, beta=3.0, lam=1.0)),
                          ("model-based", ModelBased(alpha=0.5, beta=5.0))):
         trials = play(player, PARAMS, 40, seed=1)
-        fits[name] = fit_hybrid(trials["action"], trials["state"], trials["reward"], grid=11)
+        fits[name] = fit_hybrid(trials["action"], trials["state"], trials["reward"])
     mf, mb = fits["model-free"], fits["model-based"]
     assert mf.params["w"] < 0.2 and mf.w_interval[0] == 0.0 and mf.w_interval[1] < 0.5, mf.describe()
     assert mb.params["w"] > 0.8 and mb.w_interval[1] == 1.0 and mb.w_interval[0] > 0.5, mb.describe()
