@@ -159,6 +159,13 @@ def needs_training(run_set: RunSet, root: Path = RESULTS) -> bool:
     return False
 
 
+def has_checkpoints(run_set: RunSet, root: Path = RESULTS) -> bool:
+    """Whether some seed of the run set has a checkpoint (training would resume it)."""
+    from meta_rl.learn.checkpoints import list_checkpoints
+
+    return any(list_checkpoints(run_set.run_dir(seed, root)) for seed in run_set.seeds)
+
+
 def test_final(family, run_set: RunSet, seed: int, root: Path = RESULTS, episodes: int = 300):
     """``(checkpoint episode, TestResult)`` of a seed's final checkpoint, tested with frozen
     weights on test stream ``TEST_SEED_OFFSET + seed``."""
@@ -285,9 +292,12 @@ def reproduce(family, experiment: Experiment, root: Path = RESULTS, progress: bo
     previous = read_json(out / "results.json")
     run_sets = experiment.run_sets(episodes)
     trained = {r.name for r in run_sets if needs_training(r, root)}
+    resumed = {r.name for r in run_sets if r.name in trained and has_checkpoints(r, root)}
     train_seconds = {r.name: train_run_set(r, root, progress) for r in run_sets}
     env = environment()
-    timing = {"train_seconds": measured_train_seconds(previous, train_seconds, trained)}
+    recorded = {r.name: recorded_train_seconds(r, root) for r in run_sets}
+    measured = measured_train_seconds(previous, train_seconds, trained, resumed)
+    timing = {"train_seconds": {**measured, **{k: v for k, v in recorded.items() if v == v}}}
     start = time.perf_counter()
     tested = test_all(family, experiment, run_sets, root, test_episodes, log)
     timing["test_seconds"] = round(time.perf_counter() - start, 1)
@@ -324,10 +334,33 @@ def update_documents(documents: list[Path], tables: dict[str, str]) -> list[Path
     return changed
 
 
-def measured_train_seconds(previous: dict, seconds: dict[str, float], trained: set[str]) -> dict:
-    """Training wall times to record: those of the run sets trained now (``trained``); a run
-    set that was already finished keeps the time a previous ``results.json`` measured."""
+def recorded_train_seconds(run_set: RunSet, root: Path = RESULTS) -> float:
+    """The wall time the run set's training took as its checkpoints record it, over every
+    resume: the longest any seed's process spent (processes run side by side); NaN when a
+    checkpoint predates the record."""
+    from meta_rl.learn.checkpoints import checkpoint_seconds, list_checkpoints
+
+    seconds = []
+    for seed in run_set.seeds:
+        ckpts = list_checkpoints(run_set.run_dir(seed, root))
+        seconds.append(checkpoint_seconds(ckpts[-1][1]) if ckpts else float("nan"))
+    return round(max(seconds), 1) if seconds and all(s == s for s in seconds) else float("nan")
+
+
+def measured_train_seconds(previous: dict, seconds: dict[str, float], trained: set[str],
+                           resumed: set[str] = frozenset()) -> dict:
+    """Training wall times to record (where the checkpoints do not record them): those of
+    the run sets trained now (``trained``), added to the previous ``results.json``'s time
+    for a run set that resumed from checkpoints (``resumed``); a run set that was already
+    finished keeps the time a previous ``results.json`` measured."""
     old = previous.get("timing", {}).get("train_seconds", {})
     if not isinstance(old, dict):  # results.json files written before there were run sets
         old = {k: old for k in seconds} if len(seconds) == 1 and old else {}
-    return {**old, **{k: v if k in trained or k not in old else old[k] for k, v in seconds.items()}}
+
+    def now(k: str, v: float) -> float:
+        if k not in old:
+            return v
+        if k not in trained:
+            return old[k]
+        return round(old[k] + v, 1) if k in resumed else v
+    return {**old, **{k: now(k, v) for k, v in seconds.items()}}

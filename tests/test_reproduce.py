@@ -9,9 +9,11 @@ import pytest
 from meta_rl import reproduce
 from meta_rl.cli import main
 from meta_rl.errors import MetaRLError
-from meta_rl.learn.checkpoints import list_checkpoints
+from meta_rl.learn.checkpoints import checkpoint_seconds, list_checkpoints
 from meta_rl.learn.evaluate import read_trials_csv
+from meta_rl.learn.trainer import train
 from meta_rl.tasks import registry
+from meta_rl.tasks.registry import get_config
 from meta_rl.tasks.two_step import FAMILY
 from meta_rl.tasks.two_step import reference as rp
 
@@ -69,6 +71,9 @@ def test_reproduce_writes_everything_and_reruns_without_training(tmp_path):
     stay = np.array([list(s["stay"].values()) for s in saved["per_seed"]])
     np.testing.assert_allclose(list(saved["mean"]["stay"].values()), stay.mean(axis=0))
     assert saved["timing"]["train_seconds"]["arxiv"] > 0
+    # the recorded time is the checkpoints': the longest any seed's process trained
+    assert saved["timing"]["train_seconds"]["arxiv"] == round(max(
+        checkpoint_seconds(list_checkpoints(out / f"model_{s}")[-1][1]) for s in (0, 1)), 1)
     assert saved["command"] == "meta-rl reproduce arxiv"
     assert "== arxiv seed 1: checkpoint at episode 200" in (out / "report.txt").read_text()
     steps, values = reproduce.read_scalars(out / "model_0", rp.REWARD_TAG)
@@ -81,6 +86,15 @@ def test_reproduce_writes_everything_and_reruns_without_training(tmp_path):
     assert again["per_seed"] == summary["per_seed"]
 
 
+def test_checkpoints_record_the_training_time_over_resumes(tmp_path):
+    config = dataclasses.replace(get_config("arxiv"), episodes=40, checkpoint_every=20, chunk=20)
+    train(config, [0], tmp_path, progress=False)
+    first = checkpoint_seconds(tmp_path / "model_0" / "ckpt-40.npz")
+    assert first > 0
+    train(dataclasses.replace(config, episodes=80), [0], tmp_path, progress=False)
+    assert checkpoint_seconds(tmp_path / "model_0" / "ckpt-80.npz") > first  # the resume adds to it
+
+
 def test_only_runs_trained_now_get_a_new_training_time():
     previous = {"timing": {"train_seconds": {"a": 2800.0, "b": 40.0}}}
     recorded = reproduce.measured_train_seconds(previous, {"a": 15.6, "b": 45.0}, {"b"})
@@ -88,6 +102,9 @@ def test_only_runs_trained_now_get_a_new_training_time():
     assert reproduce.measured_train_seconds({"timing": {"train_seconds": 31.5}}, {"arxiv": 1.2}, set()) \
         == {"arxiv": 31.5}  # results.json written before there were run sets
     assert reproduce.measured_train_seconds({}, {"a": 1.2}, set()) == {"a": 1.2}
+    # resumed from checkpoints: the time before the resume plus the time now
+    assert reproduce.measured_train_seconds(previous, {"a": 15.6, "b": 45.0}, {"a"}, {"a"}) \
+        == {"a": 2815.6, "b": 40.0}
 
 
 def test_reproduce_refuses_a_file_as_results(tmp_path, capsys):

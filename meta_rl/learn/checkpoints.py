@@ -32,15 +32,28 @@ def list_checkpoints(run_dir: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
-def save_checkpoint(run_dir: Path, episode: int, params: dict, opt: dict, config: Config) -> Path:
-    """Atomically write one seed's checkpoint; returns its path."""
+def save_checkpoint(run_dir: Path, episode: int, params: dict, opt: dict, config: Config,
+                    seconds: float = float("nan")) -> Path:
+    """Atomically write one seed's checkpoint; returns its path. ``seconds``: the wall time
+    its process has spent training it so far, over all resumes (NaN: unknown)."""
     arrays = {f"params/{k}": np.asarray(v) for k, v in params.items()}
     arrays.update({f"opt/{k}": np.asarray(v) for k, v in opt.items()})
     arrays["episode"] = np.int64(episode)
+    arrays["train_seconds"] = np.float64(seconds)
     arrays["config"] = np.array(config.to_json())
     path = Path(run_dir) / f"ckpt-{episode}.npz"
     atomic_write(path, lambda f: np.savez(f, **arrays))
     return path
+
+
+def checkpoint_seconds(path: Path) -> float:
+    """The training wall time a checkpoint records (``save_checkpoint``); NaN when it was
+    written before checkpoints recorded it, or cannot be read."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return float(data["train_seconds"]) if "train_seconds" in data.files else float("nan")
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return float("nan")
 
 
 def checkpoint_config(path: Path, task_classes) -> Config:

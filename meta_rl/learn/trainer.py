@@ -28,6 +28,7 @@ from meta_rl.learn.a2c import a2c_loss, discounted_returns
 from meta_rl.learn.checkpoints import (
     HISTORY_KEYS,
     checkpoint_config,
+    checkpoint_seconds,
     history_keys,
     list_checkpoints,
     load_checkpoint,
@@ -109,6 +110,9 @@ class Run:
     params: dict
     opt: dict
     history: dict
+    seconds: float = 0.0
+    """Wall time spent training this run so far, over all resumes (NaN: unknown, a run
+    whose checkpoints predate the record)."""
 
 
 def saved_config(run_dir: Path, config: Config) -> Config | None:
@@ -139,7 +143,7 @@ def open_run(out: Path, seed: int, config: Config) -> Run:
         episode, params, opt = load_checkpoint(ckpts[-1][1], config)
         history = load_history(run_dir, episode // config.batch_episodes,
                                history_keys(make_task(config)))
-        return Run(seed, run_dir, episode, params, opt, history)
+        return Run(seed, run_dir, episode, params, opt, history, checkpoint_seconds(ckpts[-1][1]))
     params = initial_weights(seed, config)
     opt = {k: np.ones_like(v) for k, v in params.items()}
     return Run(seed, run_dir, 0, params, opt,
@@ -233,7 +237,10 @@ def _train_group(config: Config, runs: list[Run], progress: bool, position: int 
                 for j, key in enumerate(run.history):  # history_keys order
                     run.history[key] = np.concatenate([run.history[key], metrics[:, i, j]])
             episode += n_updates * per_update
-            rate = n_updates * per_update / max(time.perf_counter() - t0, 1e-9)
+            elapsed = time.perf_counter() - t0
+            for run in runs:  # seeds trained together share the time
+                run.seconds += elapsed
+            rate = n_updates * per_update / max(elapsed, 1e-9)
             bar.update(n_updates * per_update)
             bar.set_postfix(reward=f"{metrics[:, :, 0].mean():.2f}/episode")
             if episode % config.checkpoint_every == 0 or episode >= config.episodes:
@@ -246,7 +253,7 @@ def _train_group(config: Config, runs: list[Run], progress: bool, position: int 
                     run.opt = {k: v[i] for k, v in opt_np.items()}
                     run.episode = episode
                     save_history(run.dir, run.history)  # before the checkpoint: may run ahead
-                    save_checkpoint(run.dir, episode, run.params, run.opt, config)
+                    save_checkpoint(run.dir, episode, run.params, run.opt, config, run.seconds)
                     prune_checkpoints(run.dir, config.keep_checkpoints, config.keep_every)
                     log_scalars(writer, run.history, logged, episode, config, rate)
                 logged = episode

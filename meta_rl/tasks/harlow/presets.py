@@ -3,9 +3,11 @@
 The original reimplementation: LSTM 48, RMSProp 1e-3, discount 0.9, beta_v = beta_e = 0.05.
 The paper ran 32 workers: here 32 episodes are averaged per update.
 
-Episodes: the 5 pixels seeds (LSTM 256) left the side-statistics plateau after 240k to 720k
-episodes (measured); symbolic seeds took 250k-500k or longer; psychlab episodes are 120
-frames, ~20 times the cost of the others'.
+Episodes: pixels seeds (LSTM 256) leave the side-statistics plateau at very different times
+(one of the five reference seeds was still on it at 1,024,000 episodes, and two sat at about
+0.89 on trial 2: see ``results/harlow/pixels``), so the pixels level trains for 2,048,000;
+symbolic seeds take 250k-500k or longer; psychlab episodes are 120 frames, ten times the
+steps of the others'.
 
 Pixels: the paper's 256 LSTM units. With 48, two of five seeds stayed on a plateau (86 % and
 84 % on trials 2-6 after 1,024,000 episodes); with 256 both reached 96 % and 94 % within
@@ -17,7 +19,7 @@ from meta_rl.tasks.harlow.env import HARLOW_LEVELS, HarlowEnv
 
 HIDDEN = {"harlow-pixels": 256}
 """LSTM units where the level differs from the default 48."""
-EPISODES = {"harlow-symbolic": 1024000, "harlow-pixels": 1024000, "harlow-psychlab": 64000}
+EPISODES = {"harlow-symbolic": 1024000, "harlow-pixels": 2048000, "harlow-psychlab": 64000}
 
 PRESETS = {
     f"harlow-{level}": Config(name=f"harlow-{level}", task=params, lr=1e-3, batch_episodes=32,
