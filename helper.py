@@ -6,7 +6,7 @@ so that a notebook needs one name. Every function that creates its own figure sa
 (optionally) and closes it before returning it.
 """
 
-from meta_rl.plotting import finish, plot_reward_curves, show_frames, smooth
+from meta_rl.plotting import finish, plot_decoding, plot_reward_curves, show_frames, smooth
 from meta_rl.tasks.bandit.plots import (
     PLAYER_STYLES,
     plot_bandit_episodes,
@@ -26,6 +26,8 @@ from meta_rl.tasks.two_step.plots import (
     animate_episode,
     draw_task,
     draw_trial,
+    plot_lagged_regression,
+    plot_model_weights,
     plot_stay_evolution,
     plot_stay_panels,
     plot_stay_probabilities,
@@ -33,9 +35,10 @@ from meta_rl.tasks.two_step.plots import (
     stay_error,
 )
 
-__all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES", "TRANSITION_COLORS",
-           "animate_episode", "animate_harlow_episode", "draw_task", "draw_trial", "finish",
-           "plot_bandit_episodes", "plot_generalisation", "plot_harlow_accuracy",
-           "plot_harlow_over_training", "plot_regret_curves", "plot_reward_curves", "plot_stay_evolution",
+__all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES",
+           "TRANSITION_COLORS", "animate_episode", "animate_harlow_episode", "draw_task",
+           "draw_trial", "finish", "plot_bandit_episodes", "plot_decoding", "plot_generalisation",
+           "plot_harlow_accuracy", "plot_harlow_over_training", "plot_lagged_regression",
+           "plot_model_weights", "plot_regret_curves", "plot_reward_curves", "plot_stay_evolution",
            "plot_stay_panels", "plot_stay_probabilities", "plot_trials", "show_frames", "smooth",
            "stay_error"]

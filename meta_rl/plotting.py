@@ -86,3 +86,34 @@ def show_frames(frames: list[np.ndarray], titles: list[str], path: str | Path | 
         ax.set_yticks([])
     fig.tight_layout()
     return finish(fig, True, path)
+
+
+def plot_decoding(curves: dict[str, tuple], xlabel: str = "trial", title: str = "",
+                  path: str | Path | None = None, ax=None):
+    """Decoding accuracy along an episode: ``curves`` maps a label to ``(positions,
+    accuracy [seeds, positions], shuffled [seeds, positions])``; lines are the mean across
+    seeds with ± 1 s.e. bands (one seed: its binomial s.e. is not known here, no band), the
+    shuffled-label baseline dashed in the same colour."""
+    own = ax is None
+    fig, ax = plt.subplots(figsize=(6.0, 3.6)) if own else (ax.figure, ax)
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (label, (positions, accuracy, shuffled)) in enumerate(curves.items()):
+        color = cycle[i % len(cycle)]
+        accuracy, shuffled = np.atleast_2d(accuracy), np.atleast_2d(shuffled)
+        n = len(accuracy)
+        for values, style, name in ((accuracy, "-", label), (shuffled, "--", f"{label}, shuffled labels")):
+            mean = values.mean(axis=0)
+            ax.plot(positions, mean, style, color=color, marker="o" if style == "-" else None,
+                    markersize=3, label=f"{name} ({n} seed{'s' if n > 1 else ''})")
+            if n > 1:
+                se = values.std(axis=0, ddof=1) / np.sqrt(n)
+                ax.fill_between(positions, mean - se, mean + se, color=color, alpha=0.2, linewidth=0)
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+    ax.set_ylim(0.3, 1.02)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("decoding accuracy (cross-validated)")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return finish(fig, own, path)

@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(ROOT.glob("*.ipynb"))
 VARIANTS = ("arxiv.ipynb", "biorxiv-first-try.ipynb", "biorxiv-final.ipynb")
 OTHERS = {"bandits.ipynb": "results/bandits/results.json", "harlow.ipynb": "results/harlow/results.json"}
+ANALYSES = {"inside-the-agent.ipynb": "8 seeds x 300 test episodes"}
+"""Notebooks that analyse the committed runs, and what their stored (full-mode) output says."""
 
 
 def execute(nb, timeout: int = 240):
@@ -42,7 +44,7 @@ def outputs(nb, kind: str):
 
 
 def test_all_notebooks_are_here():
-    assert {p.name for p in NOTEBOOKS} == {"two-step-task.ipynb", *VARIANTS, *OTHERS}
+    assert {p.name for p in NOTEBOOKS} == {"two-step-task.ipynb", *VARIANTS, *OTHERS, *ANALYSES}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -72,6 +74,9 @@ def test_notebook_is_stored_executed(path):
     if path.name in OTHERS:  # stored in full mode, agreeing with the committed numbers
         text = "".join(o.get("text", "") for o in outputs(nb, "stream"))
         assert f"same numbers as {OTHERS[path.name]}: yes" in text
+    if path.name in ANALYSES:  # stored in full mode
+        text = "".join(o.get("text", "") for o in outputs(nb, "stream"))
+        assert ANALYSES[path.name] in text
 
 
 def test_retrain_path_runs():

@@ -298,3 +298,49 @@ def animate_episode(trials: dict, path: str | Path, episode: int = 0, n_trials: 
     finally:
         plt.close(fig)
     return path
+
+
+def plot_lagged_regression(fits: dict[str, np.ndarray], path: str | Path | None = None):
+    """Lagged regression weights (``analysis.lagged_regression``) against lag, one panel per
+    player: ``fits`` maps a label to coefficients ``[seeds, 4, lags]``; lines are the mean
+    across seeds (± 1 s.e. bars with several seeds), coloured by the past trial's transition,
+    solid for rewarded and dashed for unrewarded, as in the stay-probability figures."""
+    fig, axes = plt.subplots(1, len(fits), figsize=(3.6 * len(fits), 3.4), squeeze=False, sharey=True)
+    for ax, (label, coef) in zip(axes[0], fits.items()):
+        coef = np.asarray(coef)
+        coef = coef[None] if coef.ndim == 2 else coef  # one seed
+        lags = np.arange(1, coef.shape[2] + 1)
+        for b, (name, color) in enumerate(zip(BINS, BIN_COLORS)):
+            mean = coef[:, b].mean(axis=0)
+            se = coef[:, b].std(axis=0, ddof=1) / np.sqrt(len(coef)) if len(coef) > 1 else None
+            ax.errorbar(lags, mean, yerr=se, color=color, linestyle="-" if "unrewarded" not in name else "--",
+                        marker="o", markersize=3, capsize=2, label=name.replace("-", ", "))
+        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.set_xticks(lags)
+        ax.set_xlabel("trials back")
+        n = len(coef)
+        ax.set_title(f"{label} ({n} seed{'s' if n > 1 else ''})" if n > 1 else label, fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("weight on repeating that choice")
+    axes[0, 0].legend(fontsize=6, loc="upper right")
+    fig.tight_layout()
+    return finish(fig, True, path)
+
+
+def plot_model_weights(fits: dict[str, list[tuple[float, float, float]]], path: str | Path | None = None):
+    """The hybrid model's weight w per seed with its confidence interval: ``fits`` maps a
+    label (agent, reference players) to ``[(w, low, high), ...]``, one row per seed."""
+    rows = [(label, i, w) for label, seeds in fits.items() for i, w in enumerate(seeds)]
+    fig, ax = plt.subplots(figsize=(5.5, 0.28 * len(rows) + 1.2))
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colors = {label: cycle[i % len(cycle)] for i, label in enumerate(fits)}
+    for y, (label, _, (w, lo, hi)) in enumerate(rows):
+        ax.errorbar([w], [y], xerr=[[w - lo], [hi - w]], fmt="o", color=colors[label], capsize=2)
+    ax.set_yticks(range(len(rows)), [f"{label}, seed {i}" if len(fits[label]) > 1 else label
+                                     for label, i, _ in rows], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_xlabel("model-based weight w (0: model-free, 1: model-based), 95 % CI")
+    ax.grid(alpha=0.3, axis="x")
+    fig.tight_layout()
+    return finish(fig, True, path)
