@@ -31,6 +31,7 @@ from meta_rl.tasks.two_step.plots import (
     plot_stay_evolution,
     plot_stay_panels,
     plot_stay_probabilities,
+    plot_swap_aligned,
     plot_trials,
     stay_error,
 )
@@ -40,5 +41,5 @@ __all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES"
            "draw_trial", "finish", "plot_bandit_episodes", "plot_decoding", "plot_generalisation",
            "plot_harlow_accuracy", "plot_harlow_over_training", "plot_lagged_regression",
            "plot_model_weights", "plot_regret_curves", "plot_reward_curves", "plot_stay_evolution",
-           "plot_stay_panels", "plot_stay_probabilities", "plot_trials", "show_frames", "smooth",
-           "stay_error"]
+           "plot_stay_panels", "plot_stay_probabilities", "plot_swap_aligned", "plot_trials",
+           "show_frames", "smooth", "stay_error"]

@@ -145,6 +145,21 @@ def lagged_regression(actions, common, rewards, lags: int = 5) -> LaggedRegressi
     return LaggedRegression(coef[1:].reshape(4, lags), se[1:].reshape(4, lags), float(coef[0]))
 
 
+def swap_aligned(actions, rich_state, window: int = 15, common_prob: float = 0.8) -> np.ndarray:
+    """P(choosing the action whose common transition leads to the rich state) on the
+    ``window`` trials from each swap of the rich state on (0: the first trial after it),
+    pooled over the swaps of all episodes; NaN where no swap is followed that far."""
+    actions, rich_state = np.asarray(actions), np.asarray(rich_state)
+    toward = (actions == 0) == ((rich_state == 1) == (common_prob >= 0.5))  # a1 leads commonly to S2
+    hits, counts = np.zeros(window), np.zeros(window)
+    for e, t in zip(*np.nonzero(rich_state[:, 1:] != rich_state[:, :-1])):
+        span = toward[e, t + 1:t + 1 + window]
+        hits[:len(span)] += span
+        counts[:len(span)] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return hits / counts
+
+
 def is_model_based(stay: np.ndarray, regression: Regression, alpha: float = 0.05) -> bool:
     """The model-based signature: common-rewarded > uncommon-rewarded, uncommon-unrewarded
     > common-unrewarded, and a positive reward x transition interaction with p < alpha."""

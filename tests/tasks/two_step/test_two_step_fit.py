@@ -82,3 +82,14 @@ def test_rpe_regression_tells_the_learners_apart():
         assert abs(fit.coef[1 + own] - 1.0) < 5 * fit.se[1 + own] + 0.02
         assert abs(fit.coef[2 - own]) < 5 * fit.se[2 - own] + 0.02
         assert (fit.model_based_share > 0.9) == bool(own)
+
+
+def test_swap_aligned_counts_from_each_swap():
+    from meta_rl.tasks.two_step.analysis import swap_aligned
+
+    rich = np.array([[1, 1, 2, 2, 2], [2, 2, 2, 1, 1]])  # swaps before trial 2 and trial 3
+    actions = np.array([[0, 0, 0, 1, 1], [1, 1, 1, 1, 0]])  # toward S3 = action 1, S2 = action 0
+    got = swap_aligned(actions, rich, window=3)
+    # from the swap on: episode 0 chooses wrong, right, right; episode 1 wrong, right
+    np.testing.assert_allclose(got, [0.0, 1.0, 1.0])
+    assert np.isnan(swap_aligned(actions[:, :2], rich[:, :2], window=2)).all()  # no swap
