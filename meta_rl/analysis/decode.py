@@ -2,8 +2,8 @@
 
 What the network's activity holds is read with the simplest tool that could find it: an
 L2-regularised logistic regression from the LSTM's output ``lstm_h`` (``meta-rl test
---steps-npz``) to a binary task variable (two-step: which second-stage state is rich;
-bandits: which arm is better; Harlow: which object is rewarded). Folds split by episode, so
+--steps-npz``) to a binary task variable (which state is rich, which arm is better, which
+object is rewarded: ``inside-the-agent.ipynb``). Folds split by episode, so
 no episode is in both the training and the test part of a fold; the features are
 standardised with the training part's statistics. A decoder fitted to labels shuffled
 across episodes gives the chance level the real accuracy is compared with.
