@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from meta_rl.plotting import finish, plot_reward_curves
 from meta_rl.tasks.harlow.env import N_TRIALS
@@ -116,6 +117,7 @@ def plot_harlow_over_training(summary: dict, curves: dict[str, dict[str, list]] 
         bottom.axhline(side_counting_accuracy()[1], color="black", linestyle="-.", linewidth=1,
                        label="side counting, trial 2")
         bottom.set_xlabel("training episodes")
+        bottom.xaxis.set_major_locator(MaxNLocator(4))  # long episode counts: few ticks
         bottom.legend(fontsize=5.5, loc="lower right")
         for ax in (top, bottom):
             ax.set_ylim(0.0, 1.03)
