@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 from meta_rl.analysis.logistic import logistic_regression
 
@@ -29,7 +30,7 @@ def fit_logistic(x, y, l2: float = 1.0) -> tuple[np.ndarray, float]:
 
 def predict_logistic(x, weights: np.ndarray, bias: float) -> np.ndarray:
     """P(y = 1 | x) ``[n]``."""
-    return 1.0 / (1.0 + np.exp(-(np.asarray(x, np.float64) @ weights + bias)))
+    return expit(np.asarray(x, np.float64) @ weights + bias)
 
 
 def cross_validated_accuracy(x, y, groups, folds: int = 5, l2: float = 1.0, seed: int = 0) -> float:

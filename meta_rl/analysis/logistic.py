@@ -4,6 +4,7 @@ lagged regressions and the hidden-state decoders."""
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 
 def logistic_regression(x, y, l2=0.0, iterations: int = 50) -> tuple[np.ndarray, np.ndarray]:
@@ -17,11 +18,11 @@ def logistic_regression(x, y, l2=0.0, iterations: int = 50) -> tuple[np.ndarray,
     coef = np.zeros(x.shape[1])
 
     def hessian(coef: np.ndarray) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-(x @ coef)))
+        p = expit(x @ coef)
         return x.T @ (x * (p * (1 - p))[:, None]) + np.diag(penalty + 1e-9)
 
     for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-(x @ coef)))
+        p = expit(x @ coef)
         step = np.linalg.solve(hessian(coef), x.T @ (y - p) - penalty * coef)
         coef = coef + step
         if np.max(np.abs(step)) < 1e-10:
