@@ -132,6 +132,13 @@ def screen_maps(kind: str, params: dict, screens: tf.Tensor) -> tf.Tensor:
     return conv3x3(x, params["enc_conv2_w"], params["enc_conv2_b"], (2, 1))
 
 
+def episode_maps(kind: str, params: dict, screens: tf.Tensor) -> tf.Tensor:
+    """``screen_maps`` of every episode's screens ``[S, B, K, H, W, C]`` -> ``[S, B, K, ...]``."""
+    n_seeds, batch, k = screens.shape[:3]
+    maps = screen_maps(kind, params, tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]]))
+    return tf.reshape(maps, [n_seeds, batch, k, *maps.shape[2:]])
+
+
 def view_features(kind: str, params: dict, maps: tf.Tensor, column: tf.Tensor,
                   view_width: int) -> tf.Tensor:
     """Features ``[S, N, FEATURES]`` of windows ``view_width`` wide starting at ``column
@@ -150,10 +157,9 @@ def screen_sequence_features(kind: str, params: dict, screens: tf.Tensor, index:
                              column: tf.Tensor, view_width: int) -> tf.Tensor:
     """Features ``[T, S, B, FEATURES]`` of a sequence of views: screen ``index [T, S, B]`` of
     each episode's ``screens [S, B, K, H, W, C]`` seen from ``column [T, S, B]``."""
-    n_seeds, batch, k = screens.shape[:3]
+    n_seeds, batch = screens.shape[:2]
     n_steps = index.shape[0]
-    maps = screen_maps(kind, params, tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]]))
-    maps = tf.reshape(maps, [n_seeds, batch, k, *maps.shape[2:]])
+    maps = episode_maps(kind, params, screens)
     picked = tf.gather(maps, tf.transpose(index, [1, 2, 0]), batch_dims=2)  # [S, B, T, ...]
     picked = tf.reshape(picked, [n_seeds, batch * n_steps, *picked.shape[3:]])
     cols = tf.reshape(tf.transpose(column, [1, 2, 0]), [n_seeds, batch * n_steps])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from meta_rl.agent.encoders import encode, screen_maps, view_features
+from meta_rl.agent.encoders import encode, episode_maps, view_features
 from meta_rl.agent.lstm import UNROLL, agent_input, lstm_step, sample_action, sequence_heads
 from meta_rl.agent.network import encoder_kind
 
@@ -63,9 +63,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     encoder = encoder_kind(task)  # observations are kept for the encoder's gradients
     screens = task_screens(task, env_state) if encoder else None
     if screens is not None:  # the encoder works once per screen, each step reads its view
-        k = screens.shape[2]
-        maps = screen_maps(encoder, params, tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]]))
-        maps = tf.reshape(maps, [n_seeds, batch, k, *maps.shape[2:]])
+        maps = episode_maps(encoder, params, screens)
         view_width = task.obs_shape[1]
     arrays = {
         "cache": {k: tf.TensorArray(tf.float32, n_steps) for k in ("xh", "gates", "c")},

@@ -92,7 +92,7 @@ def make_train_fn(config: Config, jit: bool = True):
             metrics = tf.tensor_scatter_nd_update(metrics, [[i]], row[None])
             return i + 1, params, opt, metrics
 
-        metrics = tf.zeros([config.chunk, seeds.shape[0], 4 + len(task_metrics)])
+        metrics = tf.zeros([config.chunk, seeds.shape[0], len(history_keys(task))])
         _, params, opt, metrics = tf.while_loop(
             lambda i, *_: i < n, body, (tf.constant(0), params, opt, metrics),
             maximum_iterations=config.chunk)

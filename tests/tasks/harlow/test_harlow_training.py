@@ -12,9 +12,9 @@ from meta_rl.agent.encoders import (
     FEATURES,
     encode,
     encoder_backward,
+    episode_maps,
     init_encoder,
     screen_backward,
-    screen_maps,
     view_features,
 )
 from meta_rl.agent.lstm import agent_input, init_params, lstm_backward, lstm_step
@@ -120,10 +120,7 @@ def test_views_of_encoded_screens_equal_encoded_observations(level):
     """The encoder run once per screen and read at the view (translation equivariance)
     gives the features of the observation itself, at every gaze position."""
     task, params, states = _views(level)
-    screens = task.screens(states[0])
-    n_seeds, batch, k = screens.shape[:3]
-    maps = screen_maps(task.encoder, params, tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]]))
-    maps = tf.reshape(maps, [n_seeds, batch, k, *maps.shape[2:]])
+    maps = episode_maps(task.encoder, params, task.screens(states[0]))
     for state in states:
         index, column = task.view(state)
         got = view_features(task.encoder, params, tf.gather(maps, index, batch_dims=2), column,
