@@ -534,8 +534,7 @@ class BatchedHarlow:
             choice, choice_reward, fixation = -1, 0.0, 0
             for _ in range(p.frames_per_step):  # at most one choice and one fixation per step
                 dynamic, fixated, frame_choice, frame_reward = psychlab_transition(
-                    dynamic, action, ops.pick(state["sides"], ops.minimum(dynamic["done"], N_TRIALS - 1)),
-                    p, ops)
+                    dynamic, action, self.current_side(dict(state, **dynamic)), p, ops)
                 choice = ops.maximum(choice, frame_choice)
                 choice_reward = choice_reward + ops.float32(frame_reward)
                 fixation = ops.maximum(fixation, ops.int32(fixated))
