@@ -28,6 +28,7 @@ from meta_rl.tasks.two_step.plots import (
     draw_trial,
     plot_lagged_regression,
     plot_model_weights,
+    plot_rpe_r2,
     plot_stay_evolution,
     plot_stay_panels,
     plot_stay_probabilities,
@@ -35,11 +36,13 @@ from meta_rl.tasks.two_step.plots import (
     plot_trials,
     stay_error,
 )
+from meta_rl.tasks.volatility.plots import plot_learning_rates, plot_reversal_aligned
 
 __all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES",
            "TRANSITION_COLORS", "animate_episode", "animate_harlow_episode", "draw_task",
            "draw_trial", "finish", "plot_bandit_episodes", "plot_decoding", "plot_generalisation",
            "plot_harlow_accuracy", "plot_harlow_over_training", "plot_lagged_regression",
-           "plot_model_weights", "plot_regret_curves", "plot_reward_curves", "plot_stay_evolution",
+           "plot_learning_rates", "plot_model_weights", "plot_regret_curves",
+           "plot_reversal_aligned", "plot_reward_curves", "plot_rpe_r2", "plot_stay_evolution",
            "plot_stay_panels", "plot_stay_probabilities", "plot_swap_aligned", "plot_trials",
            "show_frames", "smooth", "stay_error"]

@@ -18,7 +18,8 @@ from meta_rl.tasks.two_step.reference import REFERENCES
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(ROOT.glob("*.ipynb"))
 VARIANTS = ("arxiv.ipynb", "biorxiv-first-try.ipynb", "biorxiv-final.ipynb")
-OTHERS = {"bandits.ipynb": "results/bandits/results.json", "harlow.ipynb": "results/harlow/results.json"}
+OTHERS = {"bandits.ipynb": "results/bandits/results.json", "harlow.ipynb": "results/harlow/results.json",
+          "volatility.ipynb": "results/volatility/results.json"}
 ANALYSES = {"inside-the-agent.ipynb": "8 seeds x 300 test episodes"}
 """Notebooks that analyse the committed runs, and what their stored (full-mode) output says."""
 

@@ -2,9 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+import numpy as np
 from scipy import optimize, stats
+
+
+def maximise(objective: Callable[[np.ndarray], float], starts: Sequence, bounds: Sequence
+             ) -> tuple[np.ndarray, float]:
+    """Minimise ``objective`` (a negative log-likelihood) by L-BFGS-B from each of ``starts``
+    within ``bounds``: the best parameters and the log-likelihood there."""
+    best = None
+    for start in starts:
+        result = optimize.minimize(objective, np.asarray(start, np.float64), method="L-BFGS-B", bounds=bounds)
+        if best is None or result.fun < best.fun:
+            best = result
+    return np.asarray(best.x), -float(best.fun)
+
+
+def parameter_interval(nll: Callable[[np.ndarray], float], theta: np.ndarray, best: float, index: int,
+                       bounds: Sequence[tuple[float, float]], level: float = 0.95) -> tuple[float, float]:
+    """The profile-likelihood interval of parameter ``index`` of a fit at ``theta`` (log-
+    likelihood ``best``) of the negative log-likelihood ``nll``: the other parameters are
+    refitted, from ``theta``'s values, at every value tried."""
+    others = [b for k, b in enumerate(bounds) if k != index]
+    start = np.delete(np.asarray(theta, np.float64), index)
+
+    def profile(x: float) -> float:
+        return maximise(lambda rest: nll(np.insert(rest, index, x)), [start], others)[1]
+
+    return profile_interval(profile, best, float(theta[index]), bounds[index], level)
 
 
 def profile_interval(profile: Callable[[float], float], best: float, estimate: float,

@@ -12,13 +12,14 @@ import gymnasium as gym
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.reproduce import Experiment
-from meta_rl.tasks import bandit, harlow, two_step
+from meta_rl.tasks import bandit, harlow, two_step, volatility
 from meta_rl.tasks.base import TaskFamily
 
 FAMILIES: list[TaskFamily] = [
     two_step.FAMILY,
     bandit.FAMILY,
     harlow.FAMILY,
+    volatility.FAMILY,
 ]
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
-from meta_rl.analysis.likelihood import profile_interval
+from meta_rl.analysis.likelihood import maximise, parameter_interval
 
 BOUNDS = {"alpha": (1e-4, 1.0), "beta": (1e-3, 50.0)}
 
@@ -56,22 +55,10 @@ def fit_delta_rule(actions, rewards, q0: float = 0.5, level: float = 0.95) -> De
     def nll(theta):
         return -delta_rule_log_likelihood(theta[0], theta[1], actions, rewards, q0)
     bounds = [BOUNDS["alpha"], BOUNDS["beta"]]
-    fits = [optimize.minimize(nll, start, method="L-BFGS-B", bounds=bounds)
-            for start in ([0.3, 5.0], [0.05, 2.0], [0.8, 15.0])]
-    best = min(fits, key=lambda r: r.fun)
-    alpha, beta = map(float, best.x)
-    top = -float(best.fun)
-
-    def profile_alpha(a):
-        return -optimize.minimize_scalar(lambda b: nll([a, b]), bounds=BOUNDS["beta"], method="bounded").fun
-
-    def profile_beta(b):
-        return -optimize.minimize_scalar(lambda a: nll([a, b]), bounds=BOUNDS["alpha"], method="bounded").fun
-
-    return DeltaRuleFit(alpha, beta,
-                        profile_interval(profile_alpha, top, alpha, BOUNDS["alpha"], level),
-                        profile_interval(profile_beta, top, beta, BOUNDS["beta"], level),
-                        top, level)
+    theta, top = maximise(nll, ([0.3, 5.0], [0.05, 2.0], [0.8, 15.0]), bounds)
+    return DeltaRuleFit(float(theta[0]), float(theta[1]),
+                        parameter_interval(nll, theta, top, 0, bounds, level),
+                        parameter_interval(nll, theta, top, 1, bounds, level), top, level)
 
 
 def simulate_delta_rule(alpha: float, beta: float, p, u_reward, seed: int = 0, q0: float = 0.5):

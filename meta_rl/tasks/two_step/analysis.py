@@ -24,6 +24,9 @@ ORIGINAL_STAY = np.array([0.939, 0.539, 0.706, 0.975])
 """The original biorxiv-final checkpoint of seed 0, 301 test episodes."""
 ORIGINAL_REWARD = 66.9
 """The same checkpoint's reward per 100 trials."""
+PAPER_RPE_R2 = {"model-free": 5.8e-7, "model-based": 0.89}
+"""Wang et al. 2018, Simulation 4 (Fig. 5, stated in the text): r² of the agent's RPE
+regressed on a model-free and on a model-based learner's RPE, each alone."""
 
 
 def _previous_trial_bins(actions, common, rewards):

@@ -17,9 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
-from meta_rl.analysis.likelihood import profile_interval
+from meta_rl.analysis.likelihood import maximise, parameter_interval
 
 NAMES = ("alpha", "lam", "beta", "w", "persev")
 BOUNDS = ((0.0, 1.0), (0.0, 1.0), (0.0, 30.0), (0.0, 1.0), (-5.0, 5.0))
@@ -71,15 +70,6 @@ class HybridFit:
                 + ", ".join(f"{k} {self.params[k]:.2f}" for k in NAMES if k != "w"))
 
 
-def _maximise(objective, starts, bounds) -> tuple[np.ndarray, float]:
-    best = None
-    for start in starts:
-        result = optimize.minimize(objective, start, method="L-BFGS-B", bounds=bounds)
-        if best is None or result.fun < best.fun:
-            best = result
-    return best.x, -float(best.fun)
-
-
 def fit_hybrid(actions, states, rewards, common_prob: float = 0.8, level: float = 0.95,
                seed: int = 0) -> HybridFit:
     """Fit ``NAMES`` by maximum likelihood (L-BFGS-B from several starting points) and the
@@ -89,20 +79,11 @@ def fit_hybrid(actions, states, rewards, common_prob: float = 0.8, level: float 
     starts = [np.array([0.5, 0.5, 3.0, 0.5, 0.0])] + [
         np.array([rng.uniform(*b) if k != "beta" else rng.uniform(0.5, 10) for k, b in zip(NAMES, BOUNDS)])
         for _ in range(3)]
-    theta, best = _maximise(lambda th: -hybrid_log_likelihood(th, *data), starts, BOUNDS)
-
-    def profile(w: float) -> float:  # the best likelihood with w held fixed
-        others = [b for k, b in zip(NAMES, BOUNDS) if k != "w"]
-
-        def full(rest):
-            return np.insert(rest, NAMES.index("w"), w)
-        start = np.delete(theta, NAMES.index("w"))
-        _, value = _maximise(lambda rest: -hybrid_log_likelihood(full(rest), *data), [start], others)
-        return value
-
-    w_hat = float(theta[NAMES.index("w")])
+    def nll(theta):
+        return -hybrid_log_likelihood(theta, *data)
+    theta, best = maximise(nll, starts, BOUNDS)
     return HybridFit(params=dict(zip(NAMES, map(float, theta))), log_likelihood=best,
-                     w_interval=profile_interval(profile, best, w_hat, BOUNDS[NAMES.index("w")], level),
+                     w_interval=parameter_interval(nll, theta, best, NAMES.index("w"), BOUNDS, level),
                      level=level, trials=int(np.asarray(actions).size))
 
 
@@ -140,6 +121,10 @@ class RPERegression:
     """``[intercept, b_MF, b_MB]``."""
     se: np.ndarray
     r2: float
+    """Of the joint regression."""
+    r2_alone: tuple[float, float]
+    """``(r² on δ_MF alone, r² on δ_MB alone)``: Wang et al. 2018 (Simulation 4) report the
+    agent's RPE regressed on each learner's separately."""
 
     @property
     def model_based_share(self) -> float:
@@ -160,4 +145,12 @@ def rpe_regression(delta, delta_mf, delta_mb) -> RPERegression:
     dof = max(len(y) - x.shape[1], 1)
     cov = np.linalg.pinv(x.T @ x) * (residual @ residual / dof)
     r2 = 1 - residual @ residual / max(np.sum((y - y.mean()) ** 2), 1e-300)
-    return RPERegression(coef, np.sqrt(np.diag(cov)), float(r2))
+    alone = tuple(_squared_correlation(y, x[:, k]) for k in (1, 2))
+    return RPERegression(coef, np.sqrt(np.diag(cov)), float(r2), alone)
+
+
+def _squared_correlation(y: np.ndarray, x: np.ndarray) -> float:
+    """r² of the least-squares line of ``y`` on one regressor (0 when either is constant)."""
+    y, x = y - y.mean(), x - x.mean()
+    denominator = (y @ y) * (x @ x)
+    return float((y @ x) ** 2 / denominator) if denominator > 0 else 0.0

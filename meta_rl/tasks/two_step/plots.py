@@ -11,7 +11,7 @@ from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
 from meta_rl.plotting import finish
-from meta_rl.tasks.two_step.analysis import BINS
+from meta_rl.tasks.two_step.analysis import BINS, PAPER_RPE_R2
 
 TRANSITION_COLORS = {"common": "#2b5d9b", "uncommon": "#e3893b"}
 """Common and uncommon transitions, in every two-step figure."""
@@ -342,6 +342,36 @@ def plot_model_weights(fits: dict[str, list[tuple[float, float, float]]], path: 
     ax.set_xlim(-0.05, 1.05)
     ax.set_xlabel("model-based weight w (0: model-free, 1: model-based), 95 % CI")
     ax.grid(alpha=0.3, axis="x")
+    fig.tight_layout()
+    return finish(fig, True, path)
+
+
+def plot_rpe_r2(r2: dict[str, np.ndarray], path: str | Path | None = None, paper: bool = True):
+    """How much of a prediction error each classical learner's explains on its own:
+    ``r2`` maps a label to ``[seeds, 2]`` (r² on δ_MF alone, on δ_MB alone, as
+    ``RPERegression.r2_alone``); bars are means across seeds with ± 1 s.e. and the seeds as
+    dots. ``paper`` adds Wang et al. 2018's values for their agent (Simulation 4)."""
+    groups = {label: np.atleast_2d(np.asarray(v, np.float64)) for label, v in r2.items()}
+    if paper:
+        groups["Wang et al. 2018 agent"] = np.array([[PAPER_RPE_R2["model-free"],
+                                                      PAPER_RPE_R2["model-based"]]])
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    width = 0.38
+    for k, (name, color) in enumerate((("model-free learner's δ", "tab:orange"),
+                                       ("model-based learner's δ", "tab:blue"))):
+        for i, per_seed in enumerate(groups.values()):
+            x = i + (k - 0.5) * width
+            mean = per_seed[:, k].mean()
+            se = per_seed[:, k].std(ddof=1) / np.sqrt(len(per_seed)) if len(per_seed) > 1 else 0.0
+            ax.bar(x, mean, width, yerr=se, capsize=2, color=color, alpha=0.8, label=name if i == 0 else None)
+            if len(per_seed) > 1:
+                ax.scatter(np.full(len(per_seed), x), per_seed[:, k], s=8, color="k", zorder=3)
+    ax.set_xticks(range(len(groups)), [f"{label}\n({len(v)} seed{'s' if len(v) > 1 else ''})"
+                                       if len(v) > 1 else label for label, v in groups.items()], fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("r² of the RPE on arrival at stage 2")
+    ax.legend(fontsize=8, title="regressed on", title_fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
     fig.tight_layout()
     return finish(fig, True, path)
 

@@ -82,6 +82,12 @@ def test_rpe_regression_tells_the_learners_apart():
         assert abs(fit.coef[1 + own] - 1.0) < 5 * fit.se[1 + own] + 0.02
         assert abs(fit.coef[2 - own]) < 5 * fit.se[2 - own] + 0.02
         assert (fit.model_based_share > 0.9) == bool(own)
+        for k, regressor in enumerate((mf, mb)):  # r² alone = the one-regressor fit's
+            x = np.stack([np.ones(regressor.size), regressor.ravel()], axis=1)
+            residual = signal.ravel() - x @ np.linalg.lstsq(x, signal.ravel(), rcond=None)[0]
+            expected = 1 - residual @ residual / np.sum((signal - signal.mean()) ** 2)
+            assert abs(fit.r2_alone[k] - expected) < 1e-9
+        assert fit.r2_alone[own] > fit.r2_alone[1 - own]
 
 
 def test_swap_aligned_counts_from_each_swap():
