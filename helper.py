@@ -20,6 +20,7 @@ from meta_rl.tasks.harlow.plots import (
     plot_harlow_accuracy,
     plot_harlow_over_training,
 )
+from meta_rl.tasks.reversal.plots import plot_inferred_value, plot_reversal_values
 from meta_rl.tasks.two_step.plots import (
     BIN_COLORS,
     TRANSITION_COLORS,
@@ -41,8 +42,9 @@ from meta_rl.tasks.volatility.plots import plot_learning_rates, plot_reversal_al
 __all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES",
            "TRANSITION_COLORS", "animate_episode", "animate_harlow_episode", "draw_task",
            "draw_trial", "finish", "plot_bandit_episodes", "plot_decoding", "plot_generalisation",
-           "plot_harlow_accuracy", "plot_harlow_over_training", "plot_lagged_regression",
-           "plot_learning_rates", "plot_model_weights", "plot_regret_curves",
-           "plot_reversal_aligned", "plot_reward_curves", "plot_rpe_r2", "plot_stay_evolution",
-           "plot_stay_panels", "plot_stay_probabilities", "plot_swap_aligned", "plot_trials",
-           "show_frames", "smooth", "stay_error"]
+           "plot_harlow_accuracy", "plot_harlow_over_training", "plot_inferred_value",
+           "plot_lagged_regression", "plot_learning_rates", "plot_model_weights",
+           "plot_regret_curves", "plot_reversal_aligned", "plot_reversal_values",
+           "plot_reward_curves", "plot_rpe_r2", "plot_stay_evolution", "plot_stay_panels",
+           "plot_stay_probabilities", "plot_swap_aligned", "plot_trials", "show_frames", "smooth",
+           "stay_error"]

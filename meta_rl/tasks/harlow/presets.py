@@ -41,6 +41,10 @@ PRESETS = {
                               log_every=3200, chunk=100)
     for level, params in HARLOW_LEVELS.items()
 }
+PRESETS["harlow-psychlab-one-frame"] = dataclasses.replace(
+    PRESETS["harlow-psychlab"], name="harlow-psychlab-one-frame", task=HARLOW_LEVELS["psychlab"])
+"""The gaze level exactly as Psychlab runs it, one agent step per frame: the ablation that
+measures what ``TASK_CHANGES`` buys (``results/harlow/psychlab-one-frame``)."""
 
 GYM_ENVS = {f"meta_rl/Harlow-{level}-v0": (HarlowEnv, {"params": params})
             for level, params in HARLOW_LEVELS.items()}

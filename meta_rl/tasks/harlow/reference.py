@@ -25,9 +25,9 @@ from meta_rl.tasks.harlow.presets import PRESETS
 from meta_rl.tasks.harlow.result import side_counting_accuracy
 
 HARLOW_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
-                "harlow-psychlab": (0, 1, 2, 3, 4)}
-"""Seeds trained per level."""
-QUANTILES = {"harlow-symbolic": 8, "harlow-pixels": 8, "harlow-psychlab": 3}
+                "harlow-psychlab": (0, 1, 2, 3, 4), "harlow-psychlab-one-frame": (1, 2)}
+"""Seeds trained per level; the one-frame ablation of psychlab on two of its seeds."""
+QUANTILES = {"harlow-symbolic": 8, "harlow-pixels": 8, "harlow-psychlab": 3, "harlow-psychlab-one-frame": 1}
 """Checkpoints of each level's first seed kept along training (the accuracy-over-training
 figure); psychlab keeps fewer, its checkpoints being larger."""
 TEST_EPISODES = 300

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from meta_rl.plotting import plot_reward_curves
-from meta_rl.reproduce import Experiment, RunSet, Tested, read_scalars, scheduled_config
+from meta_rl.reproduce import Experiment, RunSet, Tested, plot_training_reward, scheduled_config
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.volatility.analysis import reversal_aligned
 from meta_rl.tasks.volatility.plots import plot_learning_rates, plot_reversal_aligned
@@ -70,11 +69,7 @@ def write_figures(tested: Tested, summary: dict, out) -> None:
     plot_learning_rates(fits, path=out / "learning_rates.png")
     plot_reversal_aligned({k: np.array(v) for k, v in summary["reversal_aligned"].items()},
                           path=out / "reversal_aligned.png")
-    run_set = tested.run_sets[0]
-    curves = [read_scalars(run_set.run_dir(s, tested.root), "perf/reward_per_100_trials")
-              for s in run_set.seeds]
-    plot_reward_curves({PRESET: curves}, title="training: reward per 100 trials",
-                       path=out / "reward_curves.png")
+    plot_training_reward(tested, out / "reward_curves.png")
 
 
 def table(summary: dict) -> str:
