@@ -13,6 +13,7 @@ from meta_rl.tasks.bandit.plots import (
     plot_generalisation,
     plot_regret_curves,
 )
+from meta_rl.tasks.foraging.plots import plot_history_weights, plot_matching, plot_unit_coding
 from meta_rl.tasks.harlow.plots import (
     LEVEL_COLORS,
     PAPER_HARLOW_TRIAL_2,
@@ -42,9 +43,9 @@ from meta_rl.tasks.volatility.plots import plot_learning_rates, plot_reversal_al
 __all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES",
            "TRANSITION_COLORS", "animate_episode", "animate_harlow_episode", "draw_task",
            "draw_trial", "finish", "plot_bandit_episodes", "plot_decoding", "plot_generalisation",
-           "plot_harlow_accuracy", "plot_harlow_over_training", "plot_inferred_value",
-           "plot_lagged_regression", "plot_learning_rates", "plot_model_weights",
-           "plot_regret_curves", "plot_reversal_aligned", "plot_reversal_values",
-           "plot_reward_curves", "plot_rpe_r2", "plot_stay_evolution", "plot_stay_panels",
-           "plot_stay_probabilities", "plot_swap_aligned", "plot_trials", "show_frames", "smooth",
-           "stay_error"]
+           "plot_harlow_accuracy", "plot_harlow_over_training", "plot_history_weights",
+           "plot_inferred_value", "plot_lagged_regression", "plot_learning_rates", "plot_matching",
+           "plot_model_weights", "plot_regret_curves", "plot_reversal_aligned",
+           "plot_reversal_values", "plot_reward_curves", "plot_rpe_r2", "plot_stay_evolution",
+           "plot_stay_panels", "plot_stay_probabilities", "plot_swap_aligned", "plot_trials",
+           "plot_unit_coding", "show_frames", "smooth", "stay_error"]

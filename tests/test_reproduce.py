@@ -31,8 +31,8 @@ def test_unknown_experiment_is_one_line_error(capsys):
 
 def test_every_experiment_is_offered():
     assert set(registry.experiments()) == {"biorxiv-final", "biorxiv-first-try", "arxiv", "bandits",
-                                           "harlow", "volatility", "reversal"}
-    assert len(registry.select_experiments("all")) == 7
+                                           "harlow", "volatility", "reversal", "foraging"}
+    assert len(registry.select_experiments("all")) == 8
 
 
 def test_reference_configs():

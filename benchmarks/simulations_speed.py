@@ -1,0 +1,47 @@
+"""Wall time of training one seed of each of Wang et al. 2018's other simulations with its
+preset (issue target: at most 10 minutes per seed on 2 CPU cores).
+
+    python benchmarks/simulations_speed.py                    # every preset below, full length
+    python benchmarks/simulations_speed.py --presets volatility-behrens --publish
+
+Each preset trains in a fresh process into a temporary directory (import and compile
+included); exits non-zero when one takes longer than ``--target`` minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from timing import machine, publish, time_training
+
+from meta_rl.tasks.registry import get_config
+
+PRESETS = ("foraging-tsutsui", "volatility-behrens", "reversal-bromberg-martin")
+"""Simulations 1, 2 and 3."""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--presets", nargs="+", default=list(PRESETS))
+    parser.add_argument("--target", type=float, default=10.0, help="minutes per seed; 0: no target")
+    parser.add_argument("--publish", action="store_true",
+                        help="record the table in benchmarks/results/ and the documents")
+    args = parser.parse_args()
+    slow = False
+    rows = ["| preset | episodes | one seed, wall | episodes per second | target |", "|---|---|---|---|---|"]
+    for name in args.presets:
+        episodes = get_config(name).episodes
+        minutes = time_training(name, "0", episodes) / 60
+        print(f"{name}: {episodes:,} episodes, one seed, in {minutes:.1f} min wall ({machine()})", flush=True)
+        missed = bool(args.target) and minutes > args.target
+        slow |= missed
+        rows.append(f"| {name} | {episodes:,} | {minutes:.1f} min | {episodes / minutes / 60:,.0f} | "
+                    + (f"{args.target:.0f} min: {'missed' if missed else 'met'} |" if args.target else "|"))
+    if args.publish:
+        publish("simulations-speed", "\n".join(rows))
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
