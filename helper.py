@@ -22,6 +22,7 @@ from meta_rl.tasks.harlow.plots import (
     plot_harlow_over_training,
 )
 from meta_rl.tasks.reversal.plots import plot_inferred_value, plot_reversal_values
+from meta_rl.tasks.risky_choice.plots import plot_risky_choice
 from meta_rl.tasks.two_step.plots import (
     BIN_COLORS,
     TRANSITION_COLORS,
@@ -46,6 +47,7 @@ __all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES"
            "plot_harlow_accuracy", "plot_harlow_over_training", "plot_history_weights",
            "plot_inferred_value", "plot_lagged_regression", "plot_learning_rates", "plot_matching",
            "plot_model_weights", "plot_regret_curves", "plot_reversal_aligned",
-           "plot_reversal_values", "plot_reward_curves", "plot_rpe_r2", "plot_stay_evolution",
-           "plot_stay_panels", "plot_stay_probabilities", "plot_swap_aligned", "plot_trials",
-           "plot_unit_coding", "show_frames", "smooth", "stay_error"]
+           "plot_reversal_values", "plot_reward_curves", "plot_risky_choice", "plot_rpe_r2",
+           "plot_stay_evolution", "plot_stay_panels", "plot_stay_probabilities",
+           "plot_swap_aligned", "plot_trials", "plot_unit_coding", "show_frames", "smooth",
+           "stay_error"]

@@ -17,8 +17,8 @@ from timing import machine, publish, time_training
 
 from meta_rl.tasks.registry import get_config
 
-PRESETS = ("foraging-tsutsui", "volatility-behrens", "reversal-bromberg-martin")
-"""Simulations 1, 2 and 3."""
+PRESETS = ("foraging-tsutsui", "volatility-behrens", "reversal-bromberg-martin", "risky-choice-stopper")
+"""Simulations 1, 2, 3 and 6."""
 
 
 def main() -> int:

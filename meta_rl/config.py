@@ -66,6 +66,10 @@ class Config:
     """Weight of the value loss, beta_v."""
     entropy_coef: float = 0.05
     """Weight of the entropy bonus, beta_e."""
+    rpe_input: bool = False
+    """Feed the agent its previous prediction error, r - V (the reward minus the value it held
+    when it acted), instead of its previous reward: Wang et al. 2018's Simulation 6, where
+    dopamine reaches the network as an input too."""
     rmsprop_decay: float = 0.9
     """RMSProp decay of the squared-gradient average (TF1 RMSPropOptimizer default)."""
     rmsprop_eps: float = 1e-10

@@ -60,6 +60,10 @@ class RunSet:
     """Where its ``model_<seed>`` run directories go, relative to the results directory."""
     history_seeds: tuple[int, ...] = ()
     """Seeds that keep their intermediate checkpoints (the others keep the final one only)."""
+    weights_from: str | None = None
+    """Not trained: the directory (relative to the results) of another run set whose seeds'
+    final weights this one takes unchanged, under its own config: the same agents tested
+    under another task setting (e.g. a manipulation at test, weights frozen)."""
 
     @property
     def name(self) -> str:
@@ -138,6 +142,9 @@ def train_run_set(run_set: RunSet, root: Path = RESULTS, progress: bool = True) 
 
     seeds = list(run_set.seeds)
     start = time.perf_counter()
+    if run_set.weights_from:
+        derive_run_set(run_set, root)
+        return round(time.perf_counter() - start, 1)
     train_local(run_set.config, seeds, Path(root) / run_set.directory, default_workers(len(seeds)),
                 progress=progress)
     seconds = round(time.perf_counter() - start, 1)
@@ -146,6 +153,32 @@ def train_run_set(run_set: RunSet, root: Path = RESULTS, progress: bool = True) 
             for _, path in list_checkpoints(run_set.run_dir(seed, root))[:-1]:
                 path.unlink()
     return seconds
+
+
+def derive_run_set(run_set: RunSet, root: Path = RESULTS) -> None:
+    """Give each seed of ``run_set`` the final weights of the same seed of the run set in
+    ``run_set.weights_from``, saved as a checkpoint of ``run_set.config`` (with its
+    ``config.json``); seeds that have a checkpoint already are left as they are."""
+    from meta_rl.files import atomic_write_text
+    from meta_rl.learn.checkpoints import (
+        checkpoint_seconds,
+        list_checkpoints,
+        load_checkpoint,
+        save_checkpoint,
+    )
+
+    for seed in run_set.seeds:
+        target = run_set.run_dir(seed, root)
+        if list_checkpoints(target):
+            continue
+        source = list_checkpoints(Path(root) / run_set.weights_from / f"model_{seed}")
+        if not source:
+            raise MetaRLError(f"{run_set.name}: no checkpoint of seed {seed} in {run_set.weights_from} "
+                              "to take its weights from")
+        episode, params, opt = load_checkpoint(source[-1][1], run_set.config)
+        target.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target / "config.json", run_set.config.to_json())
+        save_checkpoint(target, episode, params, opt, run_set.config, checkpoint_seconds(source[-1][1]))
 
 
 def needs_training(run_set: RunSet, root: Path = RESULTS) -> bool:

@@ -21,7 +21,8 @@ VARIANTS = ("arxiv.ipynb", "biorxiv-first-try.ipynb", "biorxiv-final.ipynb")
 OTHERS = {"bandits.ipynb": "results/bandits/results.json", "harlow.ipynb": "results/harlow/results.json",
           "volatility.ipynb": "results/volatility/results.json",
           "reversal.ipynb": "results/reversal/results.json",
-          "foraging.ipynb": "results/foraging/results.json"}
+          "foraging.ipynb": "results/foraging/results.json",
+          "risky-choice.ipynb": "results/risky-choice/results.json"}
 ANALYSES = {"inside-the-agent.ipynb": "8 seeds x 300 test episodes"}
 """Notebooks that analyse the committed runs, and what their stored (full-mode) output says."""
 

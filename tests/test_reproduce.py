@@ -31,8 +31,8 @@ def test_unknown_experiment_is_one_line_error(capsys):
 
 def test_every_experiment_is_offered():
     assert set(registry.experiments()) == {"biorxiv-final", "biorxiv-first-try", "arxiv", "bandits",
-                                           "harlow", "volatility", "reversal", "foraging"}
-    assert len(registry.select_experiments("all")) == 8
+                                           "harlow", "volatility", "reversal", "foraging", "risky-choice"}
+    assert len(registry.select_experiments("all")) == 9
 
 
 def test_reference_configs():
@@ -121,3 +121,26 @@ def test_scheduled_config_keeps_what_is_learned():
     assert short.differences(base) == []
     assert (short.episodes, short.checkpoint_every, short.keep_checkpoints) == (300, 100, 1)
     assert dataclasses.replace(short, lr=1e-3).differences(base) == ["lr: 0.0007 -> 0.001"]
+
+
+def test_a_derived_run_set_takes_the_weights_under_its_own_config(tmp_path):
+    """``weights_from``: not trained, the source's final weights saved under its own config
+    (the same agents tested under another task setting); a second pass leaves it alone."""
+    from meta_rl.learn.evaluate import load_agent
+
+    config = dataclasses.replace(get_config("bandit-easy"), episodes=20, checkpoint_every=20)
+    source = reproduce.RunSet(config, (0,), "source")
+    derived_config = dataclasses.replace(config, name="bandit-easy-other",
+                                         task=dataclasses.replace(config.task, difficulty="hard"))
+    derived = reproduce.RunSet(derived_config, (0,), "derived", weights_from="source")
+    reproduce.train_run_set(source, tmp_path, progress=False)
+    assert reproduce.needs_training(derived, tmp_path)
+    reproduce.train_run_set(derived, tmp_path, progress=False)
+    assert not reproduce.needs_training(derived, tmp_path)
+    got_config, episode, got = load_agent(derived.run_dir(0, tmp_path), registry.task_classes())
+    _, _, want = load_agent(source.run_dir(0, tmp_path), registry.task_classes())
+    assert got_config == derived_config and episode == 20
+    assert all(np.array_equal(got[k], want[k]) for k in want)
+    with pytest.raises(MetaRLError, match="no checkpoint of seed 1"):
+        reproduce.derive_run_set(reproduce.RunSet(derived_config, (1,), "other", weights_from="source"),
+                                 tmp_path)

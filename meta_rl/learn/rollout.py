@@ -41,7 +41,8 @@ def task_screens(task, env_state: dict) -> tf.Tensor | None:
 
 
 def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tensor,
-            hidden: int, keep_records: bool = True, keep_obs: bool | None = None) -> dict:
+            hidden: int, keep_records: bool = True, keep_obs: bool | None = None,
+            rpe_input: bool = False) -> dict:
     """Run one batch of episodes from a zero LSTM state, sampling actions.
 
     Returns a dict with the LSTM outputs ``h [T, S, B, H]``, the LSTM ``cache`` for
@@ -51,7 +52,9 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     and (with ``keep_records``) the task's per-step ``records``. A task that shows windows
     of a few screens (``screens``) has them encoded once per episode; its observations are
     then not needed for the gradients, and the dict holds ``screens`` and each step's
-    ``view_index`` and ``view_column [T, S, B]`` instead.
+    ``view_index`` and ``view_column [T, S, B]`` instead. With ``rpe_input`` the agent's
+    input carries its previous prediction error r - V instead of its previous reward (the
+    value it held when it acted; a constant input to the gradients, like the reward).
     """
     n_steps = task.n_steps
     n_seeds, batch = u_init.shape[:2]
@@ -78,7 +81,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     if screens is not None:  # for the encoder's gradients
         arrays["view"] = {k: tf.TensorArray(tf.int32, n_steps) for k in ("index", "column")}
 
-    def step(t, h, c, env_state, prev_action, prev_reward, arrays):
+    def step(t, h, c, env_state, prev_action, prev_reward, prev_value, arrays):
         obs = task.observation(env_state) if keep_obs or not encoder else None
         if screens is not None:
             index, column = task.view(env_state)
@@ -89,9 +92,11 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
         else:
             features = encode(encoder, params, obs) if encoder else obs
             written = {}
-        x = agent_input(features, prev_action, prev_reward, t, n_steps, task.n_actions)
+        signal = prev_reward - prev_value if rpe_input else prev_reward
+        x = agent_input(features, prev_action, signal, t, n_steps, task.n_actions)
         h, c, cache = lstm_step(params, x, h, c)
         logits = tf.matmul(h, params["policy_w"]) + params["policy_b"][:, None]
+        value = tf.matmul(h, params["value_w"])[..., 0] + params["value_b"] if rpe_input else prev_value
         action = sample_action(tf.stop_gradient(logits), u_action[t])
         env_state, reward, record = task.step(env_state, t, action, u_env[t])
         if keep_obs:
@@ -103,7 +108,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
             "rewards": arrays["rewards"].write(t, reward),
             "records": {k: ta.write(t, record[k]) for k, ta in arrays["records"].items()},
         }
-        return t + 1, h, c, env_state, action, reward, arrays
+        return t + 1, h, c, env_state, action, reward, tf.stop_gradient(value), arrays
 
     unroll = UNROLL if n_steps % UNROLL == 0 else 1
 
@@ -114,7 +119,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
 
     loop = tf.while_loop(lambda t, *_: t < n_steps, body,
                          (tf.constant(0), zeros, zeros, env_state, prev_action, prev_reward,
-                          arrays), maximum_iterations=n_steps // unroll)
+                          tf.zeros_like(prev_reward), arrays), maximum_iterations=n_steps // unroll)
     arrays = loop[-1]
     cache = {k: ta.stack() for k, ta in arrays["cache"].items()}
     hs = cache["gates"][..., -hidden:] * tf.tanh(cache["c"])  # h = o * tanh(c)

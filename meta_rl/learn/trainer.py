@@ -59,7 +59,7 @@ def make_train_fn(config: Config, jit: bool = True):
             u_env, u_action, u_init = episode_uniforms(seeds, STREAM_TRAIN, start + i, task,
                                                        batch)
             out = rollout(params, task, u_env, u_action, u_init, config.hidden,
-                          keep_records=bool(task_metrics), keep_obs=False)
+                          keep_records=bool(task_metrics), keep_obs=False, rpe_input=config.rpe_input)
             returns = discounted_returns(out["rewards"], config.gamma)
             heads_params = {k: v for k, v in params.items() if k.startswith(("policy", "value"))}
             with tf.GradientTape() as tape:

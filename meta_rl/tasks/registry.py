@@ -12,7 +12,7 @@ import gymnasium as gym
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.reproduce import Experiment
-from meta_rl.tasks import bandit, foraging, harlow, reversal, two_step, volatility
+from meta_rl.tasks import bandit, foraging, harlow, reversal, risky_choice, two_step, volatility
 from meta_rl.tasks.base import TaskFamily
 
 FAMILIES: list[TaskFamily] = [
@@ -22,6 +22,7 @@ FAMILIES: list[TaskFamily] = [
     volatility.FAMILY,
     reversal.FAMILY,
     foraging.FAMILY,
+    risky_choice.FAMILY,
 ]
 
 
