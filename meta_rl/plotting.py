@@ -117,3 +117,28 @@ def plot_decoding(curves: dict[str, tuple], xlabel: str = "trial", title: str = 
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return finish(fig, own, path)
+
+
+def plot_aligned(curves: dict[str, np.ndarray], xlabel: str, ylabel: str, path: str | Path | None = None):
+    """Choices aligned to an event (a swap, a reversal): ``curves`` maps a player to its
+    seeds' curves ``[seeds, window]`` (trials 0, 1, ... after the event); mean across seeds
+    with ± 1 s.e. bands, chance dotted."""
+    fig, ax = plt.subplots(figsize=(6.0, 3.4))
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (label, per_seed) in enumerate(curves.items()):
+        per_seed = np.atleast_2d(per_seed)
+        lags, mean = np.arange(per_seed.shape[1]), np.nanmean(per_seed, axis=0)
+        n = len(per_seed)
+        ax.plot(lags, mean, marker="o", markersize=3, color=cycle[i % len(cycle)],
+                label=f"{label} ({n} seed{'s' if n > 1 else ''})")
+        if n > 1:
+            se = np.nanstd(per_seed, axis=0, ddof=1) / np.sqrt(n)
+            ax.fill_between(lags, mean - se, mean + se, color=cycle[i % len(cycle)], alpha=0.2, linewidth=0)
+    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return finish(fig, True, path)

@@ -89,3 +89,12 @@ def test_decoding_over_the_episode_follows_the_information():
     assert abs(result.accuracy[0] - 0.5) < tolerance
     assert np.all(np.abs(result.shuffled - 0.5) < tolerance)
     assert result.standard_error().shape == (2,)
+
+
+def test_delta_rule_values_before_each_outcome():
+    from meta_rl.analysis.delta_rule import values_before
+
+    items = np.array([[0, 0, 1, 0]])
+    rewards = np.array([[1.0, 0.0, 1.0, 1.0]])
+    # item 0: 0 -> 0.5 (reward 1) -> 0.25 (reward 0); item 1: 0 -> 0.5
+    np.testing.assert_allclose(values_before(items, rewards, 0.5), [[0.0, 0.5, 0.0, 0.25]])

@@ -109,3 +109,14 @@ class Family:
             if config.name != name or config.task.kind != self.kind:
                 raise ValueError(f"preset {name!r} of family {self.kind!r} holds config "
                                  f"{config.name!r} of kind {config.task.kind!r}")
+
+
+def checked_action(action_space, action, over: bool) -> int:
+    """A gymnasium ``step``'s action as an int: ``RuntimeError`` once the episode is
+    ``over`` (call ``reset``), ``ValueError`` for an action outside ``action_space``."""
+    if over:
+        raise RuntimeError("episode is over: call reset()")
+    action = int(action)
+    if not action_space.contains(action):
+        raise ValueError(f"invalid action {action}")
+    return action

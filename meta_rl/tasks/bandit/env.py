@@ -21,6 +21,8 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from meta_rl.tasks.base import checked_action
+
 N_ARMS = 2
 PROBABILITY_SETS = {"easy": (0.1, 0.9), "medium": (0.25, 0.75), "hard": (0.4, 0.6)}
 """The paper's discrete sets for p (Wang et al. 2016, Fig. 2)."""
@@ -103,11 +105,7 @@ class BanditEnv(gym.Env):
         return 0, {"p0": float(self._p[0]), "p1": float(self._p[1])}
 
     def step(self, action):
-        if self._trial >= self.params.n_trials:
-            raise RuntimeError("episode is over: call reset()")
-        action = int(action)
-        if not self.action_space.contains(action):
-            raise ValueError(f"invalid action {action}")
+        action = checked_action(self.action_space, action, self._trial >= self.params.n_trials)
         reward = float(self.np_random.random() < self._p[action])
         info = {"trial": self._trial, "p0": float(self._p[0]), "p1": float(self._p[1])}
         self._trial += 1

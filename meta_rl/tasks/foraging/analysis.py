@@ -84,17 +84,3 @@ def unit_coding(h, actions, rewards, chosen_value, alpha: float = 0.05) -> dict[
     se = np.sqrt(np.outer(np.diag(np.linalg.inv(x.T @ x)), sigma2))
     p = 2 * stats.t.sf(np.abs(coef / np.where(se > 0, se, np.inf)), dof)
     return {name: float(np.mean(p[k + 1] < alpha)) for k, name in enumerate(UNIT_REGRESSORS)}
-
-
-def chosen_values(actions, rewards, alpha: float, q0: float = 0.0) -> np.ndarray:
-    """The value of the option chosen on each trial ``[E, N]`` under a delta rule with
-    learning rate ``alpha`` (values before the trial's outcome)."""
-    actions, rewards = np.asarray(actions), np.asarray(rewards, np.float64)
-    rows = np.arange(len(actions))
-    q = np.full((len(actions), 2), float(q0))
-    out = np.zeros(actions.shape)
-    for t in range(actions.shape[1]):
-        a = actions[:, t]
-        out[:, t] = q[rows, a]
-        q[rows, a] += alpha * (rewards[:, t] - q[rows, a])
-    return out

@@ -23,6 +23,8 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from meta_rl.tasks.base import checked_action
+
 TRAIN_INTERVALS = ((0.0, 0.1), (0.2, 0.3), (0.4, 0.5))
 """Where p_L is drawn in training (Wang et al. 2018, Methods, as reimplemented)."""
 
@@ -100,11 +102,7 @@ class ForagingEnv(gym.Env):
         return 0, {"p0": float(self._p[0]), "p1": float(self._p[1])}
 
     def step(self, action):
-        if self._trial >= self.params.n_trials:
-            raise RuntimeError("episode is over: call reset()")
-        action = int(action)
-        if not self.action_space.contains(action):
-            raise ValueError(f"invalid action {action}")
+        action = checked_action(self.action_space, action, self._trial >= self.params.n_trials)
         scheduled = self.np_random.random(2) < self._p
         self._armed = (self._armed if self.params.baiting else np.zeros(2, bool)) | scheduled
         reward = float(self._armed[action])

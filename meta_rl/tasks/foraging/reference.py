@@ -10,6 +10,7 @@ players, tests which variables the LSTM units code, and writes ``matching.png``,
 
 from __future__ import annotations
 
+from meta_rl.analysis.delta_rule import values_before
 from meta_rl.learn.evaluate import load_agent, run_test
 from meta_rl.reproduce import (
     TEST_SEED_OFFSET,
@@ -22,7 +23,7 @@ from meta_rl.reproduce import (
 )
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.bandit.fit import fit_delta_rule
-from meta_rl.tasks.foraging.analysis import UNIT_REGRESSORS, chosen_values, decay_slope, unit_coding
+from meta_rl.tasks.foraging.analysis import UNIT_REGRESSORS, decay_slope, unit_coding
 from meta_rl.tasks.foraging.plots import plot_history_weights, plot_matching, plot_unit_coding
 from meta_rl.tasks.foraging.presets import PRESETS
 
@@ -53,7 +54,7 @@ def units(tested: Tested, seed: int, episodes: int) -> dict[str, float]:
     fit = fit_delta_rule(t["action"], t["reward"], q0=0.0)
     n = UNIT_EPISODES
     return unit_coding(result.steps["lstm_h"][:n], t["action"][:n], t["reward"][:n],
-                       chosen_values(t["action"], t["reward"], fit.alpha)[:n])
+                       values_before(t["action"], t["reward"], fit.alpha)[:n])
 
 
 def summarize(tested: Tested) -> dict:

@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from meta_rl.tasks.base import checked_action
 from meta_rl.tasks.harlow.objects import (
     NUMPY,
     PROCEDURAL_SPLIT,
@@ -635,11 +636,7 @@ class HarlowEnv(gym.Env):
         return self._obs(), {}
 
     def step(self, action):
-        if self._t >= self.task.n_steps:
-            raise RuntimeError("episode is over: call reset()")
-        action = int(action)
-        if not self.action_space.contains(action):
-            raise ValueError(f"invalid action {action}")
+        action = checked_action(self.action_space, action, self._t >= self.task.n_steps)
         self._state, reward, record = self.task.step(self._state, self._t, np.int32(action), None)
         self._t += 1
         info: dict[str, Any] = {}

@@ -26,6 +26,8 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from meta_rl.tasks.base import checked_action
+
 OBS_SIZE = 3
 """Observation: one-hot of (fixation, stimulus 0, stimulus 1)."""
 
@@ -126,11 +128,7 @@ class ReversalEnv(gym.Env):
                 "big_stimulus": int(self._big[t])}
 
     def step(self, action):
-        if self._step >= self.params.n_steps:
-            raise RuntimeError("episode is over: call reset()")
-        action = int(action)
-        if not self.action_space.contains(action):
-            raise ValueError(f"invalid action {action}")
+        action = checked_action(self.action_space, action, self._step >= self.params.n_steps)
         info, reward = self._info(), 0.0
         if self._step % 2 == 1:  # the stimulus step: respond
             p = self.params

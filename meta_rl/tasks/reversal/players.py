@@ -12,18 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from meta_rl.analysis.delta_rule import values_before
+
 
 def model_free(stimulus, reward, alpha: float = 0.3, q0: float = 0.0) -> np.ndarray:
     """Value at onset ``[E, N]`` of a learner with learning rate ``alpha``."""
-    stimulus, reward = np.asarray(stimulus), np.asarray(reward, np.float64)
-    rows = np.arange(len(stimulus))
-    q = np.full((len(stimulus), 2), float(q0))
-    values = np.zeros(stimulus.shape)
-    for t in range(stimulus.shape[1]):
-        s = stimulus[:, t]
-        values[:, t] = q[rows, s]
-        q[rows, s] += alpha * (reward[:, t] - q[rows, s])
-    return values
+    return values_before(stimulus, reward, alpha, q0)
 
 
 def inferring(stimulus, reward, big_reward: float, small_reward: float, hazard: float) -> np.ndarray:

@@ -30,6 +30,8 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from meta_rl.tasks.base import checked_action
+
 BLOCK_PROBS = (1.0, 0.5, 0.25, 0.125)
 """P(the risky lever pays) in the four blocks (St Onge et al. 2011; Stopper et al. 2014)."""
 PERMUTATIONS = np.array(list(itertools.permutations(range(len(BLOCK_PROBS)))), np.int32)
@@ -146,11 +148,7 @@ class RiskyChoiceEnv(gym.Env):
                 {"p_risky": float(self._probs[t // self.params.trials_per_block]), "forced": self._forced})
 
     def step(self, action):
-        if self._trial >= self.params.n_trials:
-            raise RuntimeError("episode is over: call reset()")
-        action = int(action)
-        if not self.action_space.contains(action):
-            raise ValueError(f"invalid action {action}")
+        action = checked_action(self.action_space, action, self._trial >= self.params.n_trials)
         block = self._trial // self.params.trials_per_block
         p = self._probs[block]
         paid = self.np_random.random() < p

@@ -22,6 +22,8 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from meta_rl.tasks.base import checked_action
+
 N_STATES = 3
 N_ACTIONS = 2
 N_UNIFORMS = 3  # per agent step: swap, transition, reward
@@ -145,11 +147,7 @@ class TwoStepEnv(gym.Env):
         return self._obs(0), {"trial": 0, "rich_state": self._rich}
 
     def step(self, action):
-        if self._step >= self.params.n_steps:
-            raise RuntimeError("episode is over: call reset()")
-        action = int(action)
-        if not self.action_space.contains(action):
-            raise ValueError(f"invalid action {action}")
+        action = checked_action(self.action_space, action, self._step >= self.params.n_steps)
         p = self.params
         u = self.np_random.random(N_UNIFORMS)
         trial, stage = divmod(self._step, p.steps_per_trial)

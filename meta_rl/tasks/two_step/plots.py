@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
-from meta_rl.plotting import finish
+from meta_rl.plotting import finish, plot_aligned
 from meta_rl.tasks.two_step.analysis import BINS, PAPER_RPE_R2
 
 TRANSITION_COLORS = {"common": "#2b5d9b", "uncommon": "#e3893b"}
@@ -379,23 +379,6 @@ def plot_rpe_r2(r2: dict[str, np.ndarray], path: str | Path | None = None, paper
 def plot_swap_aligned(curves: dict[str, np.ndarray], path: str | Path | None = None):
     """Choices after a swap of the rich state (``analysis.swap_aligned``): ``curves`` maps a
     player to its seeds' curves ``[seeds, window]``; mean across seeds with ± 1 s.e. bands."""
-    fig, ax = plt.subplots(figsize=(6.0, 3.4))
-    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for i, (label, per_seed) in enumerate(curves.items()):
-        per_seed = np.atleast_2d(per_seed)
-        lags = np.arange(per_seed.shape[1])
-        mean = np.nanmean(per_seed, axis=0)
-        n = len(per_seed)
-        ax.plot(lags, mean, marker="o", markersize=3, color=cycle[i % len(cycle)],
-                label=f"{label} ({n} seed{'s' if n > 1 else ''})")
-        if n > 1:
-            se = np.nanstd(per_seed, axis=0, ddof=1) / np.sqrt(n)
-            ax.fill_between(lags, mean - se, mean + se, color=cycle[i % len(cycle)], alpha=0.2, linewidth=0)
-    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("trials since the rich state swapped")
-    ax.set_ylabel("P(choose toward the new rich state)")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return finish(fig, True, path)
+    return plot_aligned(curves, "trials since the rich state swapped", "P(choose toward the new rich state)",
+                        path)
+

@@ -24,6 +24,8 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
+from meta_rl.tasks.base import checked_action
+
 ORDERS = ("random", "stable-first", "volatile-first")
 
 
@@ -145,11 +147,7 @@ class VolatilityEnv(gym.Env):
                 "volatile": int(self._volatile[t]), "block": int(self._block[t])}
 
     def step(self, action):
-        if self._trial >= self.params.n_trials:
-            raise RuntimeError("episode is over: call reset()")
-        action = int(action)
-        if not self.action_space.contains(action):
-            raise ValueError(f"invalid action {action}")
+        action = checked_action(self.action_space, action, self._trial >= self.params.n_trials)
         info = self._info(self._trial)
         paid = 0 if self.np_random.random() < self._p0[self._trial] else 1
         info["paid"] = paid

@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from meta_rl.plotting import finish
+from meta_rl.plotting import finish, plot_aligned
 
 
 def plot_learning_rates(fits: dict[str, list[dict]], path: str | Path | None = None):
@@ -41,20 +41,5 @@ def plot_learning_rates(fits: dict[str, list[dict]], path: str | Path | None = N
 def plot_reversal_aligned(curves: dict[str, np.ndarray], path: str | Path | None = None):
     """P(choosing the newly better option) after each volatile reversal: ``curves`` maps a
     player to ``[seeds, window]``; mean across seeds with ± 1 s.e. bands."""
-    fig, ax = plt.subplots(figsize=(5.6, 3.4))
-    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for i, (label, per_seed) in enumerate(curves.items()):
-        per_seed = np.atleast_2d(per_seed)
-        lags, mean = np.arange(per_seed.shape[1]), np.nanmean(per_seed, axis=0)
-        ax.plot(lags, mean, marker="o", markersize=3, color=cycle[i % len(cycle)], label=label)
-        if len(per_seed) > 1:
-            se = np.nanstd(per_seed, axis=0, ddof=1) / np.sqrt(len(per_seed))
-            ax.fill_between(lags, mean - se, mean + se, color=cycle[i % len(cycle)], alpha=0.2, linewidth=0)
-    ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("trials since the better option reversed (volatile phase)")
-    ax.set_ylabel("P(choose the newly better option)")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return finish(fig, True, path)
+    return plot_aligned(curves, "trials since the better option reversed (volatile phase)",
+                        "P(choose the newly better option)", path)

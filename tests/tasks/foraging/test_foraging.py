@@ -3,8 +3,6 @@ baiting, the matching law and history regression against players with known beha
 unit coding against planted units, the CLI, the committed results."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import gymnasium as gym
@@ -20,11 +18,6 @@ from meta_rl.tasks.foraging.players import play
 ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,action,reward,p0,p1,block,value"
 PARAMS = ForagingParams()
-
-
-def cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "meta_rl", *args], cwd=ROOT, timeout=timeout,
-                          capture_output=True, text=True)
 
 
 def test_env_passes_gymnasium_checks():
@@ -89,7 +82,7 @@ def test_unit_coding_finds_planted_units():
     assert got["previous reward"] <= 0.25 and got["previous action x reward"] <= 0.25
 
 
-def test_train_and_test_through_the_cli(tmp_path):
+def test_train_and_test_through_the_cli(tmp_path, cli):
     out = tmp_path / "runs"
     trained = cli("train", "foraging-tsutsui", "--seeds", "0", "--out", str(out), "--episodes", "40",
                   "--checkpoint-every", "20", "--chunk", "20", "--quiet")

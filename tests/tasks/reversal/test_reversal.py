@@ -3,8 +3,6 @@ the gymnasium and batched versions, the inferred-value analysis against learners
 answer is known, the CLI, the committed results."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import gymnasium as gym
@@ -22,11 +20,6 @@ from meta_rl.tasks.reversal.players import inferring, model_free
 ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,stimulus,action,reward,block,big_stimulus,value_cue,rpe_cue,value"
 PARAMS = ReversalParams()
-
-
-def cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "meta_rl", *args], cwd=ROOT, timeout=timeout,
-                          capture_output=True, text=True)
 
 
 def episodes(n, seed=0):
@@ -91,7 +84,7 @@ def test_inferred_value_counts_by_hand():
     assert got.experienced.size == 0
 
 
-def test_train_and_test_through_the_cli(tmp_path):
+def test_train_and_test_through_the_cli(tmp_path, cli):
     out = tmp_path / "runs"
     trained = cli("train", "reversal-bromberg-martin", "--seeds", "0", "--out", str(out), "--episodes", "40",
                   "--checkpoint-every", "20", "--chunk", "20", "--quiet")

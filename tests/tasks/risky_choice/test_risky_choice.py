@@ -4,8 +4,6 @@ prediction error, weights taken by a derived run set, the CLI, the committed res
 
 import dataclasses
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import gymnasium as gym
@@ -19,13 +17,8 @@ from meta_rl.tasks.risky_choice.env import BLOCK_PROBS, PERMUTATIONS, RiskyChoic
 from meta_rl.tasks.risky_choice.players import play
 
 ROOT = Path(__file__).resolve().parents[3]
-COLUMNS = "episode,trial,action,reward,p_risky,block,shift,value"
+COLUMNS = "episode,trial,action,reward,p_risky,block,forced,shift,value"
 PARAMS = RiskyChoiceParams()
-
-
-def cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "meta_rl", *args], cwd=ROOT, timeout=timeout,
-                          capture_output=True, text=True)
 
 
 def test_env_passes_gymnasium_checks():
@@ -79,7 +72,7 @@ def test_rpe_input_feeds_the_prediction_error():
         np.testing.assert_allclose(signal, expected, atol=1e-5)
 
 
-def test_train_and_test_through_the_cli(tmp_path):
+def test_train_and_test_through_the_cli(tmp_path, cli):
     out = tmp_path / "runs"
     trained = cli("train", "risky-choice-stopper", "--seeds", "0", "--out", str(out), "--episodes", "40",
                   "--checkpoint-every", "20", "--chunk", "20", "--quiet")

@@ -3,8 +3,6 @@ the gymnasium and batched versions, the per-phase delta-rule fit, the CLI, the c
 results."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import gymnasium as gym
@@ -24,11 +22,6 @@ from meta_rl.tasks.volatility.players import play
 ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,action,reward,p0,p1,volatile,block,value"
 PARAMS = VolatilityParams()
-
-
-def cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "meta_rl", *args], cwd=ROOT, timeout=timeout,
-                          capture_output=True, text=True)
 
 
 def episodes(n, seed=0, params=PARAMS):
@@ -119,7 +112,7 @@ def test_phase_accuracy_and_reversal_alignment():
     np.testing.assert_allclose(reversal_aligned(actions, p0, volatile, window=3), [0.0, 1.0, 1.0])
 
 
-def test_train_and_test_through_the_cli(tmp_path):
+def test_train_and_test_through_the_cli(tmp_path, cli):
     out = tmp_path / "runs"
     trained = cli("train", "volatility-behrens", "--seeds", "0", "--out", str(out), "--episodes", "40",
                   "--checkpoint-every", "20", "--chunk", "20", "--quiet")
