@@ -20,3 +20,27 @@ def cli():
         return subprocess.run([sys.executable, "-m", "meta_rl", *args], cwd=ROOT, timeout=timeout,
                               capture_output=True, text=True)
     return run
+
+
+@pytest.fixture
+def train_and_test(cli, tmp_path):
+    """``train_and_test(preset, episodes)``: train ``preset`` for 40 episodes through the command
+    line into ``tmp_path / "runs"``, test it on ``episodes`` episodes writing the trials CSV and
+    the steps file; returns ``(test output, CSV header, trials, steps)``."""
+    def run(preset: str, episodes: int = 20):
+        import numpy as np
+
+        from meta_rl.learn.evaluate import read_trials_csv
+
+        out = tmp_path / "runs"
+        trained = cli("train", preset, "--seeds", "0", "--out", str(out), "--episodes", "40",
+                      "--checkpoint-every", "20", "--chunk", "20", "--quiet")
+        assert trained.returncode == 0, trained.stderr
+        csv, steps = tmp_path / "trials.csv", tmp_path / "steps.npz"
+        tested = cli("test", str(out / "model_0"), "--episodes", str(episodes), "--seed", "5",
+                     "--trials-csv", str(csv), "--steps-npz", str(steps))
+        assert tested.returncode == 0, tested.stderr
+        with np.load(steps) as recorded:
+            arrays = dict(recorded)
+        return tested.stdout, csv.read_text().splitlines()[0], read_trials_csv(csv), arrays
+    return run

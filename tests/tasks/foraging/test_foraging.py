@@ -10,7 +10,6 @@ import numpy as np
 from gymnasium.utils.env_checker import check_env
 
 import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
-from meta_rl.learn.evaluate import read_trials_csv
 from meta_rl.tasks.foraging.analysis import history_regression, matching, unit_coding
 from meta_rl.tasks.foraging.env import ForagingEnv, ForagingParams, base_probs
 from meta_rl.tasks.foraging.players import play
@@ -82,23 +81,14 @@ def test_unit_coding_finds_planted_units():
     assert got["previous reward"] <= 0.25 and got["previous action x reward"] <= 0.25
 
 
-def test_train_and_test_through_the_cli(tmp_path, cli):
-    out = tmp_path / "runs"
-    trained = cli("train", "foraging-tsutsui", "--seeds", "0", "--out", str(out), "--episodes", "40",
-                  "--checkpoint-every", "20", "--chunk", "20", "--quiet")
-    assert trained.returncode == 0, trained.stderr
-    csv, steps = tmp_path / "trials.csv", tmp_path / "steps.npz"
-    tested = cli("test", str(out / "model_0"), "--episodes", "30", "--seed", "5",
-                 "--trials-csv", str(csv), "--steps-npz", str(steps))
-    assert tested.returncode == 0, tested.stderr
-    assert "local matching" in tested.stdout and "slope" in tested.stdout
-    assert csv.read_text().splitlines()[0] == COLUMNS
-    trials = read_trials_csv(csv)
+def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
+    stdout, header, trials, steps = train_and_test("foraging-tsutsui", 30)
+    assert "local matching" in stdout and "slope" in stdout
+    assert header == COLUMNS
     assert trials["action"].shape == (30, PARAMS.n_trials)
     np.testing.assert_allclose(trials["p0"] + trials["p1"], 0.5, atol=1e-5)
-    with np.load(steps) as recorded:
-        assert recorded["lstm_h"].shape[:2] == (30, PARAMS.n_trials)
-    bad = cli("train", "foraging-tsutsui", "--total-p", "2", "--out", str(out))
+    assert steps["lstm_h"].shape[:2] == (30, PARAMS.n_trials)
+    bad = cli("train", "foraging-tsutsui", "--total-p", "2", "--out", str(tmp_path / "runs"))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: total_p must be in")
 
 

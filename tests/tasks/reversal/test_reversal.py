@@ -10,7 +10,6 @@ import numpy as np
 from gymnasium.utils.env_checker import check_env
 
 import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
-from meta_rl.learn.evaluate import read_trials_csv
 from meta_rl.tasks.registry import task_classes
 from meta_rl.tasks.reversal import FAMILY
 from meta_rl.tasks.reversal.analysis import inferred_value
@@ -84,22 +83,13 @@ def test_inferred_value_counts_by_hand():
     assert got.experienced.size == 0
 
 
-def test_train_and_test_through_the_cli(tmp_path, cli):
-    out = tmp_path / "runs"
-    trained = cli("train", "reversal-bromberg-martin", "--seeds", "0", "--out", str(out), "--episodes", "40",
-                  "--checkpoint-every", "20", "--chunk", "20", "--quiet")
-    assert trained.returncode == 0, trained.stderr
-    csv, steps = tmp_path / "trials.csv", tmp_path / "steps.npz"
-    tested = cli("test", str(out / "model_0"), "--episodes", "20", "--seed", "5",
-                 "--trials-csv", str(csv), "--steps-npz", str(steps))
-    assert tested.returncode == 0, tested.stderr
-    assert "inferring learner, value at onset" in tested.stdout
-    assert csv.read_text().splitlines()[0] == COLUMNS
-    trials = read_trials_csv(csv)
+def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
+    stdout, header, trials, steps = train_and_test("reversal-bromberg-martin", 20)
+    assert "inferring learner, value at onset" in stdout
+    assert header == COLUMNS
     assert trials["stimulus"].shape == (20, PARAMS.n_trials)
-    with np.load(steps) as recorded:
-        np.testing.assert_allclose(recorded["value"][:, 1::2], trials["value_cue"], atol=1e-5)
-    bad = cli("train", "reversal-bromberg-martin", "--block-min", "0", "--out", str(out))
+    np.testing.assert_allclose(steps["value"][:, 1::2], trials["value_cue"], atol=1e-5)
+    bad = cli("train", "reversal-bromberg-martin", "--block-min", "0", "--out", str(tmp_path / "runs"))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: need 1 <= block_min")
 
 

@@ -11,7 +11,6 @@ import numpy as np
 from gymnasium.utils.env_checker import check_env
 
 import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
-from meta_rl.learn.evaluate import read_trials_csv
 from meta_rl.tasks.risky_choice.analysis import risky_by_probability
 from meta_rl.tasks.risky_choice.env import BLOCK_PROBS, PERMUTATIONS, RiskyChoiceParams, block_order, shift
 from meta_rl.tasks.risky_choice.players import play
@@ -72,20 +71,13 @@ def test_rpe_input_feeds_the_prediction_error():
         np.testing.assert_allclose(signal, expected, atol=1e-5)
 
 
-def test_train_and_test_through_the_cli(tmp_path, cli):
-    out = tmp_path / "runs"
-    trained = cli("train", "risky-choice-stopper", "--seeds", "0", "--out", str(out), "--episodes", "40",
-                  "--checkpoint-every", "20", "--chunk", "20", "--quiet")
-    assert trained.returncode == 0, trained.stderr
-    csv = tmp_path / "trials.csv"
-    tested = cli("test", str(out / "model_0"), "--episodes", "20", "--seed", "5", "--trials-csv", str(csv))
-    assert tested.returncode == 0, tested.stderr
-    assert "knows p" in tested.stdout
-    assert csv.read_text().splitlines()[0] == COLUMNS
-    trials = read_trials_csv(csv)
+def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
+    stdout, header, trials, steps = train_and_test("risky-choice-stopper", 20)
+    assert "knows p" in stdout
+    assert header == COLUMNS
     assert trials["action"].shape == (20, PARAMS.n_trials)
     assert set(np.unique(trials["p_risky"]).round(3)) == {0.125, 0.25, 0.5, 1.0}
-    bad = cli("train", "risky-choice-stopper", "--manipulation", "lasers", "--out", str(out))
+    bad = cli("train", "risky-choice-stopper", "--manipulation", "lasers", "--out", str(tmp_path / "runs"))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: manipulation must be one of")
 
 

@@ -11,7 +11,6 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
-from meta_rl.learn.evaluate import read_trials_csv
 from meta_rl.tasks.registry import task_classes
 from meta_rl.tasks.volatility import FAMILY
 from meta_rl.tasks.volatility.analysis import phase_accuracy, reversal_aligned
@@ -112,24 +111,15 @@ def test_phase_accuracy_and_reversal_alignment():
     np.testing.assert_allclose(reversal_aligned(actions, p0, volatile, window=3), [0.0, 1.0, 1.0])
 
 
-def test_train_and_test_through_the_cli(tmp_path, cli):
-    out = tmp_path / "runs"
-    trained = cli("train", "volatility-behrens", "--seeds", "0", "--out", str(out), "--episodes", "40",
-                  "--checkpoint-every", "20", "--chunk", "20", "--quiet")
-    assert trained.returncode == 0, trained.stderr
-    csv, steps = tmp_path / "trials.csv", tmp_path / "steps.npz"
-    tested = cli("test", str(out / "model_0"), "--episodes", "20", "--seed", "5",
-                 "--trials-csv", str(csv), "--steps-npz", str(steps))
-    assert tested.returncode == 0, tested.stderr
-    assert "delta rule, one rate" in tested.stdout and "learning rate stable" in tested.stdout
-    assert csv.read_text().splitlines()[0] == COLUMNS
-    trials = read_trials_csv(csv)
+def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
+    stdout, header, trials, steps = train_and_test("volatility-behrens", 20)
+    assert "delta rule, one rate" in stdout and "learning rate stable" in stdout
+    assert header == COLUMNS
     assert trials["action"].shape == (20, PARAMS.n_trials)
     np.testing.assert_allclose(trials["p0"] + trials["p1"], 1.0, atol=1e-5)
     assert (trials["volatile"].sum(axis=1) == PARAMS.volatile_trials).all()
-    with np.load(steps) as recorded:
-        assert recorded["lstm_h"].shape[:2] == (20, PARAMS.n_trials)
-    bad = cli("train", "volatility-behrens", "--order", "sideways", "--out", str(out))
+    assert steps["lstm_h"].shape[:2] == (20, PARAMS.n_trials)
+    bad = cli("train", "volatility-behrens", "--order", "sideways", "--out", str(tmp_path / "runs"))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: order must be one of")
 
 
