@@ -120,7 +120,7 @@ def plot_decoding(curves: dict[str, tuple], xlabel: str = "trial", title: str = 
 
 
 def plot_aligned(curves: dict[str, np.ndarray], xlabel: str, ylabel: str, path: str | Path | None = None):
-    """Choices aligned to an event (a swap, a reversal): ``curves`` maps a player to its
+    """Choices aligned to an event (a change of the task's hidden state): ``curves`` maps a player to its
     seeds' curves ``[seeds, window]`` (trials 0, 1, ... after the event); mean across seeds
     with ± 1 s.e. bands, chance dotted."""
     fig, ax = plt.subplots(figsize=(6.0, 3.4))
