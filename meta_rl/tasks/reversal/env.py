@@ -27,6 +27,7 @@ import gymnasium as gym
 import numpy as np
 
 from meta_rl.tasks.base import checked_action
+from meta_rl.tasks.blocks import block_ends, blocks_before
 
 OBS_SIZE = 3
 """Observation: one-hot of (fixation, stimulus 0, stimulus 1)."""
@@ -86,9 +87,8 @@ def schedule(params: ReversalParams, u, xp=np):
     ``[..., n_trials]`` float32: the block's index and the stimulus paying large."""
     f32 = np.float32
     t = xp.arange(params.n_trials, dtype=f32)
-    span = f32(params.block_max - params.block_min + 1)
-    ends = xp.cumsum(f32(params.block_min) + xp.floor(u[..., 2:2 + params.max_blocks] * span), axis=-1)
-    block = xp.sum(xp.where(t[..., :, None] >= ends[..., None, :], f32(1.0), f32(0.0)), axis=-1)
+    ends = block_ends(u[..., 2:2 + params.max_blocks], params.block_min, params.block_max, xp)
+    block = blocks_before(t, ends, xp)
     first = xp.where(u[..., 0:1] < 0.5, f32(0.0), f32(1.0))
     return block, xp.abs(first - block % 2.0)
 

@@ -25,6 +25,7 @@ import gymnasium as gym
 import numpy as np
 
 from meta_rl.tasks.base import checked_action
+from meta_rl.tasks.blocks import block_ends, blocks_before
 
 ORDERS = ("random", "stable-first", "volatile-first")
 
@@ -103,11 +104,9 @@ def schedule(params: VolatilityParams, u, xp=np):
         volatile_first = u0 * 0.0 + f32(params.order == "volatile-first") > 0.5
     start = xp.where(volatile_first, f32(0.0), f32(params.stable_trials))
     in_volatile = (t >= start) & (t < start + f32(params.volatile_trials))
-    span = f32(params.block_max - params.block_min + 1)
-    lengths = f32(params.block_min) + xp.floor(u[..., 3:3 + params.max_blocks] * span)
-    ends = xp.cumsum(lengths, axis=-1)
+    ends = block_ends(u[..., 3:3 + params.max_blocks], params.block_min, params.block_max, xp)
     one, zero = f32(1.0), f32(0.0)
-    within = xp.sum(xp.where((t - start)[..., :, None] >= ends[..., None, :], one, zero), axis=-1)
+    within = blocks_before(t - start, ends, xp)
     n_blocks = xp.sum(xp.where(ends <= f32(params.volatile_trials - 1), one, zero), axis=-1)[..., None] + one
     p_stable = xp.where(u[..., 1:2] < 0.5, f32(params.stable_p), f32(1.0 - params.stable_p))
     high = xp.equal(xp.equal(within % 2.0, zero), u[..., 2:3] < 0.5)
