@@ -244,7 +244,6 @@ def read_scalars(path: Path, tag: str = "perf/reward") -> tuple[np.ndarray, np.n
     return steps, np.array([by_step[s] for s in steps])
 
 
-
 def plot_training_reward(tested: Tested, path: Path, tag: str = "perf/reward_per_100_trials",
                          ylabel: str = "reward per 100 trials") -> None:
     """Each run set's training curve of ``tag`` (its seeds' mean and s.e.) into ``path``."""
@@ -253,6 +252,7 @@ def plot_training_reward(tested: Tested, path: Path, tag: str = "perf/reward_per
     curves = {r.name: [read_scalars(r.run_dir(s, tested.root), tag) for s in r.seeds]
               for r in tested.run_sets}
     plot_reward_curves(curves, title=f"training: {ylabel}", ylabel=ylabel, path=path)
+
 
 def environment(where: Path = Path(".")) -> dict:
     """Versions and machine, recorded next to the numbers."""

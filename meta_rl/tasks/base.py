@@ -120,3 +120,12 @@ def checked_action(action_space, action, over: bool) -> int:
     if not action_space.contains(action):
         raise ValueError(f"invalid action {action}")
     return action
+
+
+def constant_observation(per_episode):
+    """The observation of a task with nothing to see: ones ``[S, B, 1]`` for a per-episode
+    state tensor ``per_episode [S, B, ...]`` (the agent learns from its previous action and
+    reward alone)."""
+    import tensorflow as tf
+
+    return tf.ones(tf.concat([tf.shape(per_episode)[:2], [1]], axis=0))

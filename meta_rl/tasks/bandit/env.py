@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action
+from meta_rl.tasks.base import checked_action, constant_observation
 
 N_ARMS = 2
 PROBABILITY_SETS = {"easy": (0.1, 0.9), "medium": (0.25, 0.75), "hard": (0.4, 0.6)}
@@ -137,9 +137,7 @@ class BatchedBandit:
         return {"p": tf.stack([p0, p1], axis=-1)}
 
     def observation(self, state):
-        import tensorflow as tf
-
-        return tf.ones(tf.concat([tf.shape(state["p"])[:-1], [1]], axis=0))
+        return constant_observation(state["p"])
 
     def step(self, state, t, action, u):
         import tensorflow as tf

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action
+from meta_rl.tasks.base import checked_action, constant_observation
 
 TRAIN_INTERVALS = ((0.0, 0.1), (0.2, 0.3), (0.4, 0.5))
 """Where p_L is drawn in training (Wang et al. 2018, Methods, as reimplemented)."""
@@ -138,9 +138,7 @@ class BatchedForaging:
         return {"p": p, "armed": tf.zeros_like(p)}
 
     def observation(self, state):
-        import tensorflow as tf
-
-        return tf.ones(tf.concat([tf.shape(state["p"])[:-1], [1]], axis=0))
+        return constant_observation(state["p"])
 
     def step(self, state, t, action, u):
         import tensorflow as tf

@@ -204,7 +204,7 @@ class BatchedRiskyChoice:
         moved = shift(p, risky, paid)
         record = {"action": action, "reward": reward, "p_risky": p_risky, "forced": state["forced"],
                   "lever": state["lever"],
-                  "block": tf.fill(tf.shape(action), block), "shift": moved + 0.0 * reward}
+                  "block": tf.fill(tf.shape(action), block), "shift": moved}
         following = (t + 1) % p.trials_per_block < p.forced_trials
         state = {**state, "forced": tf.fill(tf.shape(action), tf.cast(following, tf.int32)),
                  "lever": tf.cast(u[..., 1] < 0.5, tf.int32)}

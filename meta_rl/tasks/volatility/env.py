@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action
+from meta_rl.tasks.base import checked_action, constant_observation
 from meta_rl.tasks.blocks import block_ends, blocks_before
 
 ORDERS = ("random", "stable-first", "volatile-first")
@@ -179,9 +179,7 @@ class BatchedVolatility:
         return {"p0": p0, "volatile": volatile, "block": block}
 
     def observation(self, state):
-        import tensorflow as tf
-
-        return tf.ones(tf.concat([tf.shape(state["p0"])[:-1], [1]], axis=0))
+        return constant_observation(state["p0"])
 
     def step(self, state, t, action, u):
         import tensorflow as tf
