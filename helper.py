@@ -20,6 +20,7 @@ from meta_rl.tasks.harlow.plots import (
     animate_harlow_episode,
     plot_harlow_accuracy,
     plot_harlow_over_training,
+    plot_value_loss,
 )
 from meta_rl.tasks.reversal.plots import plot_inferred_value, plot_reversal_values
 from meta_rl.tasks.risky_choice.plots import plot_risky_choice
@@ -49,5 +50,5 @@ __all__ = ["BIN_COLORS", "LEVEL_COLORS", "PAPER_HARLOW_TRIAL_2", "PLAYER_STYLES"
            "plot_model_weights", "plot_regret_curves", "plot_reversal_aligned",
            "plot_reversal_values", "plot_reward_curves", "plot_risky_choice", "plot_rpe_r2",
            "plot_stay_evolution", "plot_stay_panels", "plot_stay_probabilities",
-           "plot_swap_aligned", "plot_trials", "plot_unit_coding", "show_frames", "smooth",
+           "plot_swap_aligned", "plot_trials", "plot_unit_coding", "plot_value_loss", "show_frames", "smooth",
            "stay_error"]

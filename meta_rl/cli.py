@@ -179,8 +179,8 @@ def _reproduce(args, extra: list[str]) -> None:
     for task_family, experiment in chosen:
         summary = reproduce(task_family, experiment, root, progress=not args.quiet)
         print(experiment.describe(summary))
-        for path in update_documents(documents, {experiment.name: experiment.table(summary)}):
-            print(f"{path}: table {experiment.name} updated")
+        for path in update_documents(documents, experiment.tables(summary)):
+            print(f"{path}: tables of {experiment.name} updated")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -93,6 +93,20 @@ class Experiment:
     (``table.md``, included by the README and ``docs/``)."""
     test_episodes: int = 300
     """Test episodes per seed."""
+    extra_tables: Callable[[dict], dict[str, str]] | None = None
+    """Further tables of the summary by block name (``<!-- table: NAME -->``), e.g. an
+    ablation that the family's ``docs/`` page shows and the README does not
+    (``table-NAME.md``)."""
+
+    def tables(self, summary: dict) -> dict[str, str]:
+        """Every generated table of a summary by block name: ``table`` under the
+        experiment's name, then ``extra_tables``."""
+        return {self.name: self.table(summary), **(self.extra_tables(summary) if self.extra_tables else {})}
+
+
+def table_file(experiment: Experiment, name: str) -> str:
+    """The file in the experiment's results directory that holds table ``name``."""
+    return "table.md" if name == experiment.name else f"table-{name}.md"
 
 
 @dataclass
@@ -357,7 +371,8 @@ def reproduce(family, experiment: Experiment, root: Path = RESULTS, progress: bo
     summary.update(command=f"meta-rl reproduce {experiment.name}", timing=timing, environment=env,
                    trained_with_git=env["git"] if trained else previous.get("trained_with_git"))
     (out / "results.json").write_text(json.dumps(summary, indent=1) + "\n")
-    (out / "table.md").write_text(experiment.table(summary) + "\n")
+    for name, text in experiment.tables(summary).items():
+        (out / table_file(experiment, name)).write_text(text + "\n")
     log(f"{experiment.name}: results written to {out}")
     return summary
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from meta_rl.reproduce import table_file
 from meta_rl.tables import include_tables, included_tables
 from meta_rl.tasks import registry
 
@@ -13,10 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
-def committed_table(name: str) -> str:
-    _, experiment = registry.experiments()[name]
-    summary = json.loads((ROOT / "results" / experiment.directory / "results.json").read_text())
-    return experiment.table(summary)
+def committed_tables() -> dict[str, tuple[object, str]]:
+    """Every generated table of the committed results by block name: (experiment, text)."""
+    tables = {}
+    for _, experiment in registry.experiments().values():
+        summary = json.loads((ROOT / "results" / experiment.directory / "results.json").read_text())
+        tables.update({name: (experiment, text) for name, text in experiment.tables(summary).items()})
+    return tables
+
+
+COMMITTED = committed_tables()
 
 
 BENCHMARK = "benchmark-"
@@ -34,18 +41,20 @@ def test_tables_are_the_committed_results(path):
             assert body == measured.read_text().strip("\n"), f"{path.name}: block {name} differs " \
                 f"from benchmarks/results/ (the benchmark's --publish rewrites it)"
             continue
-        assert name in registry.experiments(), f"{path.name}: unknown table {name}"
-        assert body == committed_table(name), f"{path.name}: table {name} differs from results/ " \
-            f"(meta-rl reproduce {name} rewrites it)"
+        assert name in COMMITTED, f"{path.name}: unknown table {name}"
+        experiment, text = COMMITTED[name]
+        assert body == text, f"{path.name}: table {name} differs from results/ " \
+            f"(meta-rl reproduce {experiment.name} rewrites it)"
 
 
 def test_every_experiment_has_its_table_in_the_documents_and_results():
     shown = {name for path in DOCUMENTS for name in included_tables(path.read_text())
              if not name.startswith(BENCHMARK)}
-    assert shown == set(registry.experiments())
-    for name, (_, experiment) in registry.experiments().items():
-        table_md = ROOT / "results" / experiment.directory / "table.md"
-        assert table_md.read_text() == committed_table(name) + "\n"
+    assert shown == set(COMMITTED)
+    assert set(registry.experiments()) <= shown
+    for name, (experiment, text) in COMMITTED.items():
+        table_md = ROOT / "results" / experiment.directory / table_file(experiment, name)
+        assert table_md.read_text() == text + "\n"
 
 
 def test_a_stale_table_is_caught():
@@ -53,7 +62,7 @@ def test_a_stale_table_is_caught():
     assert included_tables(text) == {"arxiv": "| old | 0.5 |"}
     updated = include_tables(text, {"arxiv": "| new | 0.6 |", "other": "x"})
     assert updated == "before\n<!-- table: arxiv -->\n| new | 0.6 |\n<!-- end table -->\nafter\n"
-    assert included_tables(updated)["arxiv"] != committed_table("arxiv")
+    assert included_tables(updated)["arxiv"] != COMMITTED["arxiv"][1]
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)

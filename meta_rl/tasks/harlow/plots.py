@@ -130,6 +130,38 @@ def plot_harlow_over_training(summary: dict, curves: dict[str, dict[str, list]] 
     return finish(fig, True, path)
 
 
+def plot_value_loss(runs: list[dict], path: str | Path | None = None):
+    """Trial 2 on held-out objects by the weight of the value loss, beta_v (``runs``:
+    ``reference.value_loss_runs``): left all episodes, right those that lost trial 1 and
+    show the pair on the same sides (remembering the objects: 1; counting sides: 0). One
+    dot per seed, mean ± s.e. across seeds."""
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
+    x = np.arange(len(runs))
+    labels = [f"{r['value_coef']:g}" + (f"\n{r['note']}" if r["note"] else "") for r in runs]
+    panels = ((axes[0], "trial_2", "trial 2, every episode"),
+              (axes[1], "after_loss_same_sides", "trial 2 after a trial-1 loss,\npair on the same sides"))
+    for ax, key, title in panels:
+        for i, run in enumerate(runs):
+            values = np.array(run[key], dtype=float)
+            se = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+            ax.errorbar(i, values.mean(), yerr=se, fmt="s", color=LEVEL_COLORS["harlow-symbolic"], capsize=3)
+            ax.scatter(np.full(len(values), i) + np.linspace(-0.12, 0.12, len(values)), values,
+                       color="black", s=8, zorder=3)
+        ax.set_xticks(x, labels)
+        ax.set_xlabel("value-loss weight βv")
+        ax.set_title(title, fontsize=10)
+        ax.set_ylim(-0.05, 1.05)
+    axes[0].axhline(side_counting_accuracy()[1], color="black", linestyle="-.", linewidth=1,
+                    label="side-counting player")
+    axes[1].axhline(0.0, color="black", linestyle="-.", linewidth=1, label="side-counting player")
+    axes[0].axhline(PAPER_HARLOW_TRIAL_2, color="black", linestyle=":", linewidth=1, label="paper (Fig. 6c)")
+    axes[0].set_ylabel("fraction correct")
+    axes[0].legend(fontsize=7, loc="lower left")
+    fig.suptitle("symbolic level: the value loss's weight and the partial strategy", fontsize=10)
+    fig.tight_layout()
+    return finish(fig, True, path)
+
+
 def animate_harlow_episode(trials: dict, path: str | Path, episode: int = 0, object_size: int = 12,
                            gap: int = 2, title: str = "", fps: float = 1.5):
     """GIF of one Harlow-pixels test episode: each trial's frame as the agent saw it, the

@@ -20,16 +20,26 @@ from meta_rl.errors import MetaRLError
 from meta_rl.plotting import plot_reward_curves
 from meta_rl.reproduce import RESULTS, Experiment, RunSet, Tested, read_scalars, scheduled_config
 from meta_rl.tables import markdown_table, mean_se
-from meta_rl.tasks.harlow.plots import LEVEL_COLORS, plot_harlow_accuracy, plot_harlow_over_training
-from meta_rl.tasks.harlow.presets import PRESETS
+from meta_rl.tasks.harlow.plots import (
+    LEVEL_COLORS,
+    plot_harlow_accuracy,
+    plot_harlow_over_training,
+    plot_value_loss,
+)
+from meta_rl.tasks.harlow.presets import BETA_V_ABLATION, PRESETS
 from meta_rl.tasks.harlow.result import side_counting_accuracy
 
-HARLOW_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
-                "harlow-psychlab": (0, 1, 2, 3, 4), "harlow-psychlab-one-frame": (1, 2)}
+LEVEL_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
+               "harlow-psychlab": (0, 1, 2, 3, 4), "harlow-psychlab-one-frame": (1, 2)}
 """Seeds trained per level; the one-frame ablation of psychlab on two of its seeds."""
-QUANTILES = {"harlow-symbolic": 8, "harlow-pixels": 8, "harlow-psychlab": 3, "harlow-psychlab-one-frame": 1}
+HARLOW_SEEDS = {**LEVEL_SEEDS, **{name: LEVEL_SEEDS["harlow-symbolic"] for name in BETA_V_ABLATION}}
+"""Every run set's seeds: the levels', then the symbolic level at other value-loss weights
+(``value_loss_table``) on the symbolic level's seeds."""
+QUANTILES = {"harlow-symbolic": 8, "harlow-pixels": 8, "harlow-psychlab": 3, "harlow-psychlab-one-frame": 1,
+             **{name: 1 for name in BETA_V_ABLATION}}
 """Checkpoints of each level's first seed kept along training (the accuracy-over-training
-figure); psychlab keeps fewer, its checkpoints being larger."""
+figure); psychlab keeps fewer, its checkpoints being larger; the value-loss ablation keeps
+the final one."""
 TEST_EPISODES = 300
 DIRECTORY = "harlow"
 
@@ -62,15 +72,22 @@ def run_sets(episodes: int | None = None, seeds: dict[str, tuple[int, ...]] = HA
 
 def summarize(tested: Tested) -> dict:
     """``Experiment.summarize``: accuracy by trial position per level and seed, and over
-    the training of each level's first seed."""
-    levels = {}
+    the training of each level's first seed; the value-loss ablation apart."""
+    levels, ablation = {}, {}
     for run_set in tested.run_sets:
         name = run_set.name
         rs = [tested.results[name, s] for s in run_set.seeds]
         after_first = [r.accuracy_after_first for r in rs]
         episodes = int(rs[0].trials["choice"].shape[0])
+        if name in BETA_V_ABLATION:
+            ablation[name] = {"value_coef": run_set.config.value_coef, "seeds": list(run_set.seeds),
+                              "trial_2_per_seed": [round(float(r.accuracy[1]), 4) for r in rs],
+                              "after_loss_same_sides_per_seed": [round(r.after_loss_same_sides, 4)
+                                                                 for r in rs]}
+            continue
         over = tested.test_checkpoints(name, run_set.seeds[0], episodes)
         levels[name] = {
+            "value_coef": run_set.config.value_coef,
             "seeds": list(run_set.seeds),
             "test_episodes": episodes,
             "accuracy_by_trial_per_seed": [np.round(r.accuracy, 4).tolist() for r in rs],
@@ -78,6 +95,7 @@ def summarize(tested: Tested) -> dict:
             "accuracy_trials_2_6_per_seed": [round(a, 4) for a in after_first],
             "seeds_at_least_90": int(sum(a >= 0.9 for a in after_first)),
             "seeds_at_least_95": int(sum(a >= 0.95 for a in after_first)),
+            "after_loss_same_sides_per_seed": [round(r.after_loss_same_sides, 4) for r in rs],
             "reward_per_episode_per_seed": [round(r.reward, 3) for r in rs],
             "left_rewarded": round(float(np.mean([r.left_rewarded for r in rs])), 4),
             "no_choice": round(float(np.mean([r.no_choice for r in rs])), 4),
@@ -85,7 +103,7 @@ def summarize(tested: Tested) -> dict:
                               "checkpoint_episodes": [int(e) for e, _ in over],
                               "accuracy_by_trial": np.round([r.accuracy for _, r in over], 4).tolist()},
         }
-    return {"levels": levels}
+    return {"levels": levels, "value_loss_ablation": ablation}
 
 
 def accuracy_table(summary: dict) -> str:
@@ -139,7 +157,7 @@ def training_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> 
 
 def write_figures(tested: Tested, summary: dict, out: Path) -> None:
     """``Experiment.figures``."""
-    seeds = {r.name: r.seeds for r in tested.run_sets}
+    seeds = {r.name: r.seeds for r in tested.run_sets if r.name in summary["levels"]}
     plot_harlow_accuracy(summary, path=out / "accuracy_by_trial.png")
     plot_harlow_over_training(summary, training_curves(seeds, tested.root),
                               path=out / "accuracy_over_training.png")
@@ -147,6 +165,8 @@ def write_figures(tested: Tested, summary: dict, out: Path) -> None:
                        ylabel="reward per episode", colors=LEVEL_COLORS,
                        references={f"optimal, {n.removeprefix('harlow-')}": optimal_reward(n) for n in seeds},
                        path=out / "reward_curves.png")
+    if summary.get("value_loss_ablation"):
+        plot_value_loss(value_loss_runs(summary), path=out / "value_loss.png")
 
 
 def table(summary: dict) -> str:
@@ -180,10 +200,48 @@ def table(summary: dict) -> str:
             "core (2 cores).")
 
 
+ABLATION_BASE = "harlow-symbolic"
+"""The level the value-loss ablation varies (its preset's beta_v is the ablation's own row)."""
+
+
+def value_loss_runs(summary: dict) -> list[dict]:
+    """The symbolic level by the weight of the value loss, ascending: the ablation's run sets
+    and the level's own (the preset), each ``{"value_coef", "note", "trial_2",
+    "after_loss_same_sides"}`` with one value per seed."""
+    base = summary["levels"][ABLATION_BASE]
+    runs = [{"value_coef": base["value_coef"], "note": "the preset",
+             "trial_2": [a[1] for a in base["accuracy_by_trial_per_seed"]],
+             "after_loss_same_sides": base["after_loss_same_sides_per_seed"]}]
+    runs += [{"value_coef": lv["value_coef"], "note": "the original's" if lv["value_coef"] == 0.05 else "",
+              "trial_2": lv["trial_2_per_seed"],
+              "after_loss_same_sides": lv["after_loss_same_sides_per_seed"]}
+             for lv in summary.get("value_loss_ablation", {}).values()]
+    return sorted(runs, key=lambda r: r["value_coef"])
+
+
+def value_loss_table(summary: dict) -> dict[str, str]:
+    """``Experiment.extra_tables``: trial 2 of the symbolic level by the weight of the value
+    loss, and the case that tells a partial strategy from remembering the objects."""
+    rows = [["βv", "seeds", "trial 2", "trial 2 per seed", "after a trial-1 loss, same sides: per seed",
+             "seeds below 0.5 there"]]
+    for run in value_loss_runs(summary):
+        after_loss = run["after_loss_same_sides"]
+        rows.append([f"{run['value_coef']:g}" + (f" ({run['note']})" if run["note"] else ""),
+                     str(len(after_loss)), mean_se(np.array(run["trial_2"])),
+                     ", ".join(f"{a:.2f}" for a in run["trial_2"]), ", ".join(f"{a:.2f}" for a in after_loss),
+                     f"{sum(a < 0.5 for a in after_loss)} of {len(after_loss)}"])
+    return {"harlow-value-loss": markdown_table(rows) + (
+        "\n\nSymbolic level, 1,024,000 training episodes, each seed tested on 300 held-out "
+        "episodes (test stream 1000 + seed); mean ± s.e. across seeds. After a trial-1 loss with "
+        "the pair on the same sides, the other object is on the other side: remembering the "
+        "objects scores 1 there, counting sides 0.")}
+
+
 def describe(summary: dict) -> str:
     return f"harlow: accuracy by trial position on held-out objects\n{accuracy_table(summary)}"
 
 
 EXPERIMENTS = {"harlow": Experiment(name="harlow", directory=DIRECTORY, run_sets=run_sets,
                                     summarize=summarize, figures=write_figures, describe=describe,
-                                    table=table, test_episodes=TEST_EPISODES)}
+                                    table=table, test_episodes=TEST_EPISODES,
+                                    extra_tables=value_loss_table)}

@@ -46,6 +46,18 @@ def accuracy_by_trial(trials: dict[str, np.ndarray]) -> np.ndarray:
     return correct(trials).mean(axis=0)
 
 
+def after_loss_same_sides(trials: dict[str, np.ndarray]) -> float:
+    """Trial-2 accuracy in the episodes that lost trial 1 (a wrong object chosen) and show
+    the pair on the same sides again: there the other object is on the other side, while
+    counting sides says stay (side counting: 0; remembering the objects: 1). A partial
+    strategy that finds the other object only when the pair swapped sides scores near 0."""
+    ok = correct(trials)
+    lost = (trials["choice"][:, 0] >= 0) & ~ok[:, 0]
+    same = trials["left_object"][:, 1] == trials["left_object"][:, 0]
+    cases = lost & same
+    return float(ok[cases, 1].mean()) if cases.any() else float("nan")
+
+
 @dataclass
 class HarlowResult:
     """The agent's test trials ``[episodes, 6]`` (``CSV_COLUMNS`` after episode and trial)."""
@@ -62,6 +74,10 @@ class HarlowResult:
     def accuracy_after_first(self) -> float:
         """Accuracy over trials 2-6 (the issue's and the paper's measure of learning to learn)."""
         return float(correct(self.trials)[:, 1:].mean())
+
+    @property
+    def after_loss_same_sides(self) -> float:
+        return after_loss_same_sides(self.trials)
 
     @property
     def left_rewarded(self) -> float:
