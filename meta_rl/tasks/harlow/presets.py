@@ -3,11 +3,11 @@
 The original reimplementation: LSTM 48, RMSProp 1e-3, discount 0.9, beta_v = beta_e = 0.05.
 The paper ran 32 workers: here 32 episodes are averaged per update.
 
-Episodes: pixels seeds (LSTM 256) leave the side-statistics plateau at very different times
-(one of the five reference seeds was still on it at 1,024,000 episodes, and two sat at about
-0.89 on trial 2: see ``results/harlow/pixels``), so the pixels level trains for 2,048,000;
-symbolic seeds take 250k-500k or longer; psychlab episodes are 120 frames, ten times the
-steps of the others'.
+Episodes: pixels seeds (LSTM 256) leave the plateaus of the side statistics and of the
+partial strategy (trial 2 at 0.6, then 0.8 or 0.9) at very different times: two of the five
+reference seeds' training curves (``perf/trial2_correct`` in ``results/harlow/pixels``) were
+still at 0.9 at 2,048,000 episodes, so the pixels level trains for 3,072,000; symbolic seeds
+take 250k-500k or longer; psychlab episodes are 120 frames, ten times the steps of the others'.
 
 Psychlab: 256 LSTM units and two frames per agent step (``TASK_CHANGES``). The earlier
 setting (48 units, one step per frame, 64,000 episodes) chose at chance.
@@ -24,14 +24,13 @@ from meta_rl.tasks.harlow.env import HARLOW_LEVELS, HarlowEnv
 
 HIDDEN = {"harlow-pixels": 256, "harlow-psychlab": 256}
 """LSTM units where the level differs from the default 48 (256: the paper's Simulation 5)."""
-EPISODES = {"harlow-symbolic": 1024000, "harlow-pixels": 2048000, "harlow-psychlab": 144000}
+EPISODES = {"harlow-symbolic": 1024000, "harlow-pixels": 3072000, "harlow-psychlab": 144000}
 VALUE_COEF = {"harlow-symbolic": 0.02, "harlow-pixels": 0.02}
 """beta_v where a level departs from the original's 0.05. The value loss (of rewards of +-5)
-shares the LSTM with the policy; at 0.05 some seeds stay on a partial strategy (after a loss
-on trial 1 they keep the side, and find the other object only when the pair swapped), at
-0.25 nearly all do, at 0.02 and 0.01 none did. Symbolic, seeds 0-7, 1,024,000 episodes, trial
-2 on held-out objects of validation stream 5000 + seed (development runs, not committed):
-seeds on the partial strategy 0 of 8 at beta_v 0.01 and 0.02, 2 of 5 at 0.05, 7 of 8 at 0.25.
+shares the LSTM with the policy; the heavier it weighs, the more seeds settle on a partial
+strategy (after a loss on trial 1 they keep the side, and find the other object only when
+the pair swapped sides). Measured on the symbolic level's seeds at four weights
+(``BETA_V_ABLATION``; ``results/harlow/table-harlow-value-loss.md``).
 Psychlab keeps 0.05, which its committed seeds were trained with."""
 TASK_CHANGES = {"harlow-psychlab": {"frames_per_step": 2}}
 """Where a preset departs from its level's Psychlab parameters, to make training feasible.
