@@ -212,7 +212,8 @@ def value_loss_runs(summary: dict) -> list[dict]:
     runs = [{"value_coef": base["value_coef"], "note": "the preset",
              "trial_2": [a[1] for a in base["accuracy_by_trial_per_seed"]],
              "after_loss_same_sides": base["after_loss_same_sides_per_seed"]}]
-    runs += [{"value_coef": lv["value_coef"], "note": "the original's" if lv["value_coef"] == 0.05 else "",
+    runs += [{"value_coef": lv["value_coef"],
+              "note": "the original's" if lv["value_coef"] == Config.value_coef else "",
               "trial_2": lv["trial_2_per_seed"],
               "after_loss_same_sides": lv["after_loss_same_sides_per_seed"]}
              for lv in summary.get("value_loss_ablation", {}).values()]
@@ -222,6 +223,7 @@ def value_loss_runs(summary: dict) -> list[dict]:
 def value_loss_table(summary: dict) -> dict[str, str]:
     """``Experiment.extra_tables``: trial 2 of the symbolic level by the weight of the value
     loss, and the case that tells a partial strategy from remembering the objects."""
+    base = summary["levels"][ABLATION_BASE]
     rows = [["βv", "seeds", "trial 2", "trial 2 per seed", "after a trial-1 loss, same sides: per seed",
              "seeds below 0.5 there"]]
     for run in value_loss_runs(summary):
@@ -231,8 +233,9 @@ def value_loss_table(summary: dict) -> dict[str, str]:
                      ", ".join(f"{a:.2f}" for a in run["trial_2"]), ", ".join(f"{a:.2f}" for a in after_loss),
                      f"{sum(a < 0.5 for a in after_loss)} of {len(after_loss)}"])
     return {"harlow-value-loss": markdown_table(rows) + (
-        "\n\nSymbolic level, 1,024,000 training episodes, each seed tested on 300 held-out "
-        "episodes (test stream 1000 + seed); mean ± s.e. across seeds. After a trial-1 loss with "
+        f"\n\nSymbolic level, {base['over_training']['checkpoint_episodes'][-1]:,} training episodes, "
+        f"each seed tested on {base['test_episodes']} held-out episodes (test stream 1000 + seed); "
+        "mean ± s.e. across seeds. After a trial-1 loss with "
         "the pair on the same sides, the other object is on the other side: remembering the "
         "objects scores 1 there, counting sides 0.")}
 

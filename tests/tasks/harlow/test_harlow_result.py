@@ -17,14 +17,16 @@ def episodes(patterns: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def test_after_loss_same_sides_counts_only_its_case():
-    trials = episodes(np.array([[0, 0, 1, 1, 0, 1]] * 4 + [[0, 1, 0, 1, 0, 1]] + [[0, 0, 1, 1, 0, 1]] * 2))
-    # trial 1: lost, lost, lost, lost (the pair then swaps), won, lost, no choice
-    trials["choice"][:, 0] = [1, 1, 1, 1, 0, 1, -1]
-    # trial 2 (the rewarded object is left unless swapped): right, wrong, right, wrong, ..., right, right
-    trials["choice"][:, 1] = [0, 1, 0, 1, 1, 0, 0]
-    assert correct(trials)[:, 0].tolist() == [False, False, False, False, True, False, False]
-    # the counted episodes: 0, 1, 2, 3, 5 (episode 4 swapped sides; 6 made no trial-1 choice)
-    assert after_loss_same_sides(trials) == 3 / 5
+    same, swapped = [0, 0, 1, 1, 0, 1], [0, 1, 0, 1, 0, 1]  # rewarded object: left, then left / right
+    trials = episodes(np.array([same] * 4 + [swapped, same, same]))
+    # trial 1: lost (chose right) in episodes 0-4, won in 5, no choice in 6
+    trials["choice"][:, 0] = [1, 1, 1, 1, 1, 0, -1]
+    # trial 2: right, wrong, right, wrong; episodes 4-6 chose wrong and must not count
+    trials["choice"][:, 1] = [0, 1, 0, 1, 0, 1, 1]
+    assert correct(trials)[:, 0].tolist() == [False] * 5 + [True, False]
+    assert correct(trials)[4:, 1].tolist() == [False] * 3
+    # counted: episodes 0-3 (4 swapped sides, 5 won trial 1, 6 made no trial-1 choice)
+    assert after_loss_same_sides(trials) == 2 / 4
 
 
 def test_side_counting_scores_0_and_object_memory_1():
