@@ -43,6 +43,9 @@ LIMITS = {"lr": 1.0, "rmsprop_eps": 1.0, "value_coef": 1e3, "entropy_coef": 1e3,
           "hidden": 16384, "batch_episodes": 65536, "episodes": 10**10}
 """Upper bounds past which a setting is a typo, not an experiment (memory is checked too)."""
 
+FEATURE_ACTIVATIONS = ("relu", "linear")
+"""The choices of ``Config.feature_activation``."""
+
 BOOKKEEPING = ("episodes", "checkpoint_every", "keep_checkpoints", "keep_every", "log_every", "chunk")
 """Config fields that do not change the weights a run learns (resumed runs are exact)."""
 
@@ -70,6 +73,9 @@ class Config:
     """Feed the agent its previous prediction error, r - V (the reward minus the value it held
     when it acted), instead of its previous reward: Wang et al. 2018's Simulation 6, where
     dopamine reaches the network as an input too."""
+    feature_activation: str = "relu"
+    """The last layer of a conv encoder in front of the LSTM: "relu" or "linear"
+    (``meta_rl.agent.encoders.ACTIVATIONS``); no effect on tasks without one."""
     rmsprop_decay: float = 0.9
     """RMSProp decay of the squared-gradient average (TF1 RMSPropOptimizer default)."""
     rmsprop_eps: float = 1e-10
@@ -121,6 +127,9 @@ class Config:
             if getattr(self, name) % self.batch_episodes:
                 raise MetaRLError(f"{name} must be a multiple of batch_episodes "
                                   f"({self.batch_episodes}), got {getattr(self, name)}")
+        if self.feature_activation not in FEATURE_ACTIVATIONS:
+            raise MetaRLError(f"feature_activation must be one of {FEATURE_ACTIVATIONS}, "
+                              f"got {self.feature_activation!r}")
         for name in ("value_coef", "entropy_coef", "keep_every"):
             if getattr(self, name) < 0:
                 raise MetaRLError(f"{name} must be non-negative, got {getattr(self, name)}")

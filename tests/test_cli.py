@@ -117,6 +117,8 @@ def expect_error(capsys, args, pattern):
     (["train", "arxiv", "--lr", "fast"], "--lr expects float"),
     (["train", "arxiv", "--gamma", "1.5"], "gamma must be in [0, 1]"),
     (["train", "arxiv", "--common-prob", "2"], "common_prob must be a probability"),
+    (["train", "harlow-pixels", "--feature-activation", "tanh"], "feature_activation must be one of"),
+    (["train", "harlow-pixels", "--preview-steps", "-1"], "preview_steps must be at least 0"),
     (["train", "arxiv", "--no-such-field", "1"], "unknown config field --no-such-field"),
     (["test", "/nonexistent/model_0"], "not found"),
 ])

@@ -7,6 +7,8 @@ convolutions and one dense layer are enough:
 
     image [H, W, 3] -> conv 3x3, 16, ReLU -> conv 3x3 stride 2, 16, ReLU -> dense, ReLU -> features
 
+(the last ReLU, or none: ``Config.feature_activation``, ``ACTIVATIONS``).
+
 ``objects``: a frame that shows two square objects at its two ends; the same conv net (as
 above, with a dense layer of ``FEATURES // 2``) encodes each of them, and the LSTM sees both
 feature vectors side by side: an object looks the same to it on either side.
@@ -34,6 +36,10 @@ FEATURES = 64
 """Width of the feature vector the LSTM sees (both encoders)."""
 SLOTS = 2
 """Objects in an id observation (left, right), each embedded in ``FEATURES // SLOTS``."""
+ACTIVATIONS = {"relu": tf.nn.relu, "linear": tf.identity}
+"""The conv nets' last layer (``Config.feature_activation``). A ReLU unit that is negative for
+every object is dead: it no longer passes a gradient, so it cannot learn to tell objects
+apart. Linear features cannot die, as the embedding's cannot."""
 
 
 def encoder_shapes(kind: str, obs_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
@@ -72,8 +78,9 @@ def init_encoder(kind: str, seeds: list[int], obs_shape: tuple[int, ...]) -> dic
     return {k: tf.stack([w[k] for w in per_seed]) for k in shapes}
 
 
-def encode(kind: str, params: dict, obs: tf.Tensor) -> tf.Tensor:
-    """Features ``[S, B, FEATURES]`` of one step's observations ``[S, B, ...]``."""
+def encode(kind: str, params: dict, obs: tf.Tensor, activation: str = "relu") -> tf.Tensor:
+    """Features ``[S, B, FEATURES]`` of one step's observations ``[S, B, ...]``; ``activation``:
+    the conv nets' last layer's (``ACTIVATIONS``)."""
     if kind == "embedding":
         n_seeds, batch, width = obs.shape
         ids = tf.reshape(obs, [n_seeds, batch, SLOTS, width // SLOTS])
@@ -84,9 +91,9 @@ def encode(kind: str, params: dict, obs: tf.Tensor) -> tf.Tensor:
         # the same conv net: an object gives the same features wherever it stands
         n_seeds, batch, height, width = obs.shape[:4]
         halves = tf.stack([obs[:, :, :, :height], obs[:, :, :, width - height:]], axis=2)
-        features = _conv(params, tf.reshape(halves, [n_seeds, batch * SLOTS, *halves.shape[3:]]))
+        features = _conv(params, tf.reshape(halves, [n_seeds, batch * SLOTS, *halves.shape[3:]]), activation)
         return tf.reshape(features, [n_seeds, batch, FEATURES])
-    return _conv(params, obs)
+    return _conv(params, obs, activation)
 
 
 def conv3x3(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, stride: tuple[int, int] = (1, 1)) -> tf.Tensor:
@@ -106,15 +113,20 @@ def conv3x3(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, stride: tuple[int, int] = 
     return tf.nn.relu(tf.einsum("snhwk,skc->snhwc", patches, kernel) + b[:, None, None, None])
 
 
-def _conv(params: dict, images: tf.Tensor) -> tf.Tensor:
+def _conv(params: dict, images: tf.Tensor, activation: str) -> tf.Tensor:
     """Features ``[S, N, FEATURES]`` of images ``[S, N, H, W, C]`` (any leading ``N``)."""
     x = conv3x3(images, params["enc_conv1_w"], params["enc_conv1_b"])
     x = conv3x3(x, params["enc_conv2_w"], params["enc_conv2_b"], (2, 2))
-    x = tf.reshape(x, [*x.shape[:2], -1])
-    return tf.nn.relu(tf.einsum("snk,skf->snf", x, params["enc_dense_w"]) + params["enc_dense_b"][:, None])
+    return _dense(params, tf.reshape(x, [*x.shape[:2], -1]), activation)
 
 
-def screen_maps(kind: str, params: dict, screens: tf.Tensor) -> tf.Tensor:
+def _dense(params: dict, x: tf.Tensor, activation: str) -> tf.Tensor:
+    """The conv nets' last layer: ``x [S, N, K]`` -> features ``[S, N, F]``."""
+    return ACTIVATIONS[activation](tf.einsum("snk,skf->snf", x, params["enc_dense_w"])
+                                   + params["enc_dense_b"][:, None])
+
+
+def screen_maps(kind: str, params: dict, screens: tf.Tensor, activation: str = "relu") -> tf.Tensor:
     """What an encoder can compute once per screen: ``screens [S, N, H, W, C]`` are the
     distinct images an episode shows (a task's ``screens``), each step's observation a
     window of one of them (its ``view``).
@@ -127,20 +139,21 @@ def screen_maps(kind: str, params: dict, screens: tf.Tensor) -> tf.Tensor:
     instead of once per step.
     """
     if kind == "objects":
-        return encode(kind, params, screens)
+        return encode(kind, params, screens, activation)
     x = conv3x3(screens, params["enc_conv1_w"], params["enc_conv1_b"])
     return conv3x3(x, params["enc_conv2_w"], params["enc_conv2_b"], (2, 1))
 
 
-def episode_maps(kind: str, params: dict, screens: tf.Tensor) -> tf.Tensor:
+def episode_maps(kind: str, params: dict, screens: tf.Tensor, activation: str = "relu") -> tf.Tensor:
     """``screen_maps`` of every episode's screens ``[S, B, K, H, W, C]`` -> ``[S, B, K, ...]``."""
     n_seeds, batch, k = screens.shape[:3]
-    maps = screen_maps(kind, params, tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]]))
+    flat = tf.reshape(screens, [n_seeds, batch * k, *screens.shape[3:]])
+    maps = screen_maps(kind, params, flat, activation)
     return tf.reshape(maps, [n_seeds, batch, k, *maps.shape[2:]])
 
 
 def view_features(kind: str, params: dict, maps: tf.Tensor, column: tf.Tensor,
-                  view_width: int) -> tf.Tensor:
+                  view_width: int, activation: str = "relu") -> tf.Tensor:
     """Features ``[S, N, FEATURES]`` of windows ``view_width`` wide starting at ``column
     [S, N]`` of the screens whose ``screen_maps`` are ``maps [S, N, ...]``: equal to
     ``encode`` of the windows themselves."""
@@ -149,48 +162,49 @@ def view_features(kind: str, params: dict, maps: tf.Tensor, column: tf.Tensor,
     w2 = (view_width - 2 - 3) // 2 + 1  # conv 3x3 VALID, then conv 3x3 VALID stride 2
     columns = column[..., None] + 2 * tf.range(w2)  # [S, N, w2]
     x = tf.gather(maps, columns, axis=3, batch_dims=2)  # [S, N, h2, w2, C]
-    x = tf.reshape(x, [*x.shape[:2], -1])
-    return tf.nn.relu(tf.einsum("snk,skf->snf", x, params["enc_dense_w"]) + params["enc_dense_b"][:, None])
+    return _dense(params, tf.reshape(x, [*x.shape[:2], -1]), activation)
 
 
 def screen_sequence_features(kind: str, params: dict, screens: tf.Tensor, index: tf.Tensor,
-                             column: tf.Tensor, view_width: int) -> tf.Tensor:
+                             column: tf.Tensor, view_width: int, activation: str = "relu") -> tf.Tensor:
     """Features ``[T, S, B, FEATURES]`` of a sequence of views: screen ``index [T, S, B]`` of
     each episode's ``screens [S, B, K, H, W, C]`` seen from ``column [T, S, B]``."""
     n_seeds, batch = screens.shape[:2]
     n_steps = index.shape[0]
-    maps = episode_maps(kind, params, screens)
+    maps = episode_maps(kind, params, screens, activation)
     picked = tf.gather(maps, tf.transpose(index, [1, 2, 0]), batch_dims=2)  # [S, B, T, ...]
     picked = tf.reshape(picked, [n_seeds, batch * n_steps, *picked.shape[3:]])
     cols = tf.reshape(tf.transpose(column, [1, 2, 0]), [n_seeds, batch * n_steps])
-    features = view_features(kind, params, picked, cols, view_width)
+    features = view_features(kind, params, picked, cols, view_width, activation)
     return tf.transpose(tf.reshape(features, [n_seeds, batch, n_steps, FEATURES]), [2, 0, 1, 3])
 
 
 def screen_backward(kind: str, params: dict, screens: tf.Tensor, index: tf.Tensor,
-                    column: tf.Tensor, view_width: int, d_features: tf.Tensor) -> dict:
+                    column: tf.Tensor, view_width: int, d_features: tf.Tensor,
+                    activation: str = "relu") -> dict:
     """``encoder_backward`` for views of screens (``screen_sequence_features``)."""
     weights = {k: v for k, v in params.items() if k.startswith("enc_")}
     with tf.GradientTape() as tape:
         tape.watch(weights)
-        features = screen_sequence_features(kind, weights, screens, index, column, view_width)
+        features = screen_sequence_features(kind, weights, screens, index, column, view_width, activation)
     return tape.gradient(features, weights, output_gradients=d_features)
 
 
-def encode_sequence(kind: str, params: dict, obs: tf.Tensor) -> tf.Tensor:
+def encode_sequence(kind: str, params: dict, obs: tf.Tensor, activation: str = "relu") -> tf.Tensor:
     """``encode`` for a whole sequence ``[T, S, B, ...]`` at once -> ``[T, S, B, FEATURES]``."""
     n_steps, n_seeds, batch = obs.shape[:3]
     rest = list(range(3, obs.shape.rank))
     flat = tf.reshape(tf.transpose(obs, [1, 0, 2, *rest]), [n_seeds, n_steps * batch, *obs.shape[3:]])
-    features = tf.reshape(encode(kind, params, flat), [n_seeds, n_steps, batch, FEATURES])
+    features = tf.reshape(encode(kind, params, flat, activation), [n_seeds, n_steps, batch, FEATURES])
     return tf.transpose(features, [1, 0, 2, 3])
 
 
-def encoder_backward(kind: str, params: dict, obs: tf.Tensor, d_features: tf.Tensor) -> dict:
+def encoder_backward(kind: str, params: dict, obs: tf.Tensor, d_features: tf.Tensor,
+                     activation: str = "relu") -> dict:
     """Gradients of the encoder weights given the loss gradient ``d_features [T, S, B, F]``
     with respect to the features of the stored observations ``obs [T, S, B, ...]``."""
     weights = {k: v for k, v in params.items() if k.startswith("enc_")}
     with tf.GradientTape() as tape:
         tape.watch(weights)
-        features = encode_sequence(kind, weights, obs)
+        features = encode_sequence(kind, weights, obs, activation)
     return tape.gradient(features, weights, output_gradients=d_features)

@@ -42,7 +42,7 @@ def task_screens(task, env_state: dict) -> tf.Tensor | None:
 
 def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tensor,
             hidden: int, keep_records: bool = True, keep_obs: bool | None = None,
-            rpe_input: bool = False) -> dict:
+            rpe_input: bool = False, feature_activation: str = "relu") -> dict:
     """Run one batch of episodes from a zero LSTM state, sampling actions.
 
     Returns a dict with the LSTM outputs ``h [T, S, B, H]``, the LSTM ``cache`` for
@@ -55,6 +55,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     ``view_index`` and ``view_column [T, S, B]`` instead. With ``rpe_input`` the agent's
     input carries its previous prediction error r - V instead of its previous reward (the
     value it held when it acted; a constant input to the gradients, like the reward).
+    ``feature_activation``: the encoder's last layer's (``Config.feature_activation``).
     """
     n_steps = task.n_steps
     n_seeds, batch = u_init.shape[:2]
@@ -66,7 +67,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     encoder = encoder_kind(task)  # observations are kept for the encoder's gradients
     screens = task_screens(task, env_state) if encoder else None
     if screens is not None:  # the encoder works once per screen, each step reads its view
-        maps = episode_maps(encoder, params, screens)
+        maps = episode_maps(encoder, params, screens, feature_activation)
         view_width = task.obs_shape[1]
     arrays = {
         "cache": {k: tf.TensorArray(tf.float32, n_steps) for k in ("xh", "gates", "c")},
@@ -86,11 +87,11 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
         if screens is not None:
             index, column = task.view(env_state)
             features = view_features(encoder, params, tf.gather(maps, index, batch_dims=2), column,
-                                     view_width)
+                                     view_width, feature_activation)
             written = {"view": {"index": arrays["view"]["index"].write(t, index),
                                 "column": arrays["view"]["column"].write(t, column)}}
         else:
-            features = encode(encoder, params, obs) if encoder else obs
+            features = encode(encoder, params, obs, feature_activation) if encoder else obs
             written = {}
         signal = prev_reward - prev_value if rpe_input else prev_reward
         x = agent_input(features, prev_action, signal, t, n_steps, task.n_actions)

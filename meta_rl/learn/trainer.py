@@ -59,7 +59,8 @@ def make_train_fn(config: Config, jit: bool = True):
             u_env, u_action, u_init = episode_uniforms(seeds, STREAM_TRAIN, start + i, task,
                                                        batch)
             out = rollout(params, task, u_env, u_action, u_init, config.hidden,
-                          keep_records=bool(task_metrics), keep_obs=False, rpe_input=config.rpe_input)
+                          keep_records=bool(task_metrics), keep_obs=False, rpe_input=config.rpe_input,
+                          feature_activation=config.feature_activation)
             returns = discounted_returns(out["rewards"], config.gamma)
             heads_params = {k: v for k, v in params.items() if k.startswith(("policy", "value"))}
             with tf.GradientTape() as tape:
@@ -78,10 +79,11 @@ def make_train_fn(config: Config, jit: bool = True):
                 if "screens" in out:  # encoded once per screen
                     grads.update(screen_backward(encoder_kind(task), params, out["screens"],
                                                  out["view_index"], out["view_column"],
-                                                 task.obs_shape[1], dx[..., :FEATURES]))
+                                                 task.obs_shape[1], dx[..., :FEATURES],
+                                                 config.feature_activation))
                 else:
                     grads.update(encoder_backward(encoder_kind(task), params, out["obs"],
-                                                  dx[..., :FEATURES]))
+                                                  dx[..., :FEATURES], config.feature_activation))
             grads = clip_per_seed(grads, config.max_grad_norm)
             params, opt = rmsprop_update(params, grads, opt, config.lr, config.rmsprop_decay,
                                          config.rmsprop_eps)

@@ -11,8 +11,9 @@ Levels (``HarlowParams.level``):
   step per trial, observation one-hot(left id) + one-hot(right id). One-hot ids cannot
   generalise to an unseen id, so the held-out set is a set of *pairs*: pair (i, j) is held
   out when (i + j) % 6 == 0 (140 of the 861 pairs; every object is in both sets).
-* ``pixels``: one agent step per trial, observation = the two objects' images side by
-  side, every episode two objects never seen before (``objects.py``).
+* ``pixels``: observation = the two objects' images side by side, every episode two
+  objects never seen before (``objects.py``); the pair shows for a preview step before the
+  choice step.
 * ``psychlab``: the Psychlab dynamics at low resolution: fixation cross, gaze moved by
   look-left / look-right / no-op, images selected by holding the gaze on them.
 
@@ -139,6 +140,11 @@ class HarlowParams:
     reimplementation's 1 fixation frame with reward 0. It gives the network a step to take in
     the last choice's outcome before it sees the next pair; without it the network must
     compare objects and recall the outcome in the same step (it plateaus at ~80 % correct)."""
+    preview_steps: int = 0
+    """symbolic / pixels: steps on which the pair is shown before the choice step (the action
+    is ignored, no reward). In Psychlab the agent sees the pair for at least 6 frames (2 to
+    move the gaze, 4 to hold it) before its choice counts; at one step per trial the
+    network must compare the pair with its memory and choose in a single recurrent step."""
     reset_gaze: bool = False
     """psychlab: put the gaze back on the centre after each ITI. Psychlab does not (the
     agent must look back at the cross); the original reimplementation did."""
@@ -153,7 +159,12 @@ class HarlowParams:
         """Agent steps per episode: one per trial, or the psychlab frame budget."""
         if self.level == "psychlab":
             return self.episode_frames // self.frames_per_step
-        return N_TRIALS * (2 if self.fixation_step else 1)
+        return N_TRIALS * self.steps_per_trial
+
+    @property
+    def steps_per_trial(self) -> int:
+        """symbolic / pixels: agent steps per trial (fixation, preview, choice)."""
+        return int(self.fixation_step) + self.preview_steps + 1
 
     @property
     def n_actions(self) -> int:
@@ -167,6 +178,7 @@ class HarlowParams:
         if not self.reward_correct > self.reward_wrong:
             raise ValueError(f"reward_correct ({self.reward_correct}) must exceed reward_wrong "
                              f"({self.reward_wrong})")
+        _at_least(self, "preview_steps", 0)
         if self.level == "symbolic":
             if self.n_objects < 6:
                 raise ValueError(f"n_objects must be at least 6, got {self.n_objects}")
@@ -223,8 +235,9 @@ def _at_least(p: HarlowParams, name: str, low: int) -> None:
 
 SYMBOLIC = HarlowParams(level="symbolic")
 """The original reimplementation's final setup: 42 one-hot object ids, one step per trial."""
-PIXELS = HarlowParams(level="pixels")
-"""Object images side by side, one step per trial, new objects every episode."""
+PIXELS = HarlowParams(level="pixels", preview_steps=1)
+"""Object images side by side, new objects every episode; per trial a fixation step, a
+preview step and the choice step."""
 PSYCHLAB = HarlowParams(level="psychlab")
 """Psychlab dynamics at low resolution (Wang et al. 2018, Simulation 5)."""
 HARLOW_LEVELS = {"symbolic": SYMBOLIC, "pixels": PIXELS, "psychlab": PSYCHLAB}
@@ -431,6 +444,8 @@ class BatchedHarlow:
         self.n_init = n_init_uniforms(p)
         self.n_steps = p.n_steps
         self.n_trials = p.n_trials
+        self.first_stage = 0 if p.fixation_step else 1
+        self.choice_stage = 1 + p.preview_steps
         if p.level == "symbolic":
             self.obs_shape: tuple = (2 * p.n_objects,)
         elif p.level == "pixels":
@@ -471,7 +486,9 @@ class BatchedHarlow:
         zeros = rewarded * 0
         state = {"rewarded": rewarded, "other": other, "sides": sides,
                  "side_bits": ops.int32(sum(sides[..., n] * 2 ** n for n in range(N_TRIALS)))}
-        state["stage"] = zeros if p.fixation_step else zeros + 1  # 0: fixation step, 1: choice
+        # the step within a trial: 0 the fixation step, 1 .. preview_steps + 1 the pair shown
+        # (the last of them the choice)
+        state["stage"] = zeros + self.first_stage
         if p.level == "symbolic":
             state["done"] = zeros
             return state
@@ -544,18 +561,17 @@ class BatchedHarlow:
             reward = choice_reward + ops.float32(fixation) * p.fixation_reward
             new_state = dict(state, **dynamic)
         else:
-            fixating = state["stage"] == 0
-            over = (state["done"] >= N_TRIALS) | fixating
+            stage = state["stage"]
+            fixating = stage == 0
+            choosing = stage == self.choice_stage
+            over = (state["done"] >= N_TRIALS) | ~choosing
             choice = ops.where(over, -1, action)
             choice_reward = ops.float32(ops.where(over, 0.0, ops.where(
                 choice == side, p.reward_correct, p.reward_wrong)))
             reward = choice_reward
             fixation = ops.int32(fixating)
-            if p.fixation_step:
-                new_state = dict(state, done=state["done"] + 1 - ops.int32(fixating),
-                                 stage=1 - state["stage"])
-            else:
-                new_state = dict(state, done=state["done"] + 1)
+            new_state = dict(state, done=state["done"] + ops.int32(choosing),
+                             stage=ops.where(choosing, self.first_stage, stage + 1))
         record = {"trial": ops.int32(trial), "choice": ops.int32(choice),
                   "choice_reward": choice_reward, "fixation": fixation, "rewarded_object": state["rewarded"],
                   "other_object": state["other"], "side_bits": state["side_bits"]}

@@ -3,18 +3,17 @@
 The original reimplementation: LSTM 48, RMSProp 1e-3, discount 0.9, beta_v = beta_e = 0.05.
 The paper ran 32 workers: here 32 episodes are averaged per update.
 
-Episodes: pixels seeds (LSTM 256) leave the plateaus of the side statistics and of the
-partial strategy (trial 2 at 0.6, then 0.8 or 0.9) at very different times: two of the five
-reference seeds' training curves (``perf/trial2_correct`` in ``results/harlow/pixels``) were
-still at 0.9 at 2,048,000 episodes, so the pixels level trains for 3,072,000; symbolic seeds
-take 250k-500k or longer; psychlab episodes are 120 frames, ten times the steps of the others'.
+Pixels: the original's 48 LSTM units and linear object features (``FEATURE_ACTIVATION``);
+the level shows the pair for a preview step before the choice step. The earlier preset
+(the paper's 256 units, ReLU features, the choice on the first step the pair shows) left
+seeds on plateaus of the side statistics and of a partial strategy (trial 2 at 0.6, then
+0.8 or 0.9) for millions of episodes: after 3,072,000 one of five was still at 0.9
+(``PIXELS_ABLATION``).
+Symbolic seeds take 250k-500k episodes or longer; psychlab episodes are 120 frames (60
+agent steps), against 12 agent steps (symbolic) or 18 (pixels).
 
 Psychlab: 256 LSTM units and two frames per agent step (``TASK_CHANGES``). The earlier
 setting (48 units, one step per frame, 64,000 episodes) chose at chance.
-
-Pixels: the paper's 256 LSTM units. With 48, two of five seeds stayed on a plateau (86 % and
-84 % on trials 2-6 after 1,024,000 episodes); with 256 both reached 96 % and 94 % within
-384,000, but another seed was still at the side statistics at 512,000 (measured).
 """
 
 import dataclasses
@@ -22,9 +21,9 @@ import dataclasses
 from meta_rl.config import Config
 from meta_rl.tasks.harlow.env import HARLOW_LEVELS, HarlowEnv
 
-HIDDEN = {"harlow-pixels": 256, "harlow-psychlab": 256}
+HIDDEN = {"harlow-psychlab": 256}
 """LSTM units where the level differs from the default 48 (256: the paper's Simulation 5)."""
-EPISODES = {"harlow-symbolic": 1024000, "harlow-pixels": 3072000, "harlow-psychlab": 144000}
+EPISODES = {"harlow-symbolic": 1024000, "harlow-pixels": 2048000, "harlow-psychlab": 144000}
 VALUE_COEF = {"harlow-symbolic": 0.02, "harlow-pixels": 0.02}
 """beta_v where a level departs from the original's 0.05. The value loss (of rewards of +-5)
 shares the LSTM with the policy; the heavier it weighs, the more seeds settle on a partial
@@ -32,6 +31,10 @@ strategy (after a loss on trial 1 they keep the side, and find the other object 
 the pair swapped sides). Measured on the symbolic level's seeds at four weights
 (``BETA_V_ABLATION``; ``results/harlow/table-harlow-value-loss.md``).
 Psychlab keeps 0.05, which its committed seeds were trained with."""
+FEATURE_ACTIVATION = {"harlow-pixels": "linear"}
+"""The encoder's last layer where it is not ReLU. Pixels: with ReLU, most of a seed's 32
+object features died during training (all 32 in one development seed, which then stayed at
+the side statistics); linear features cannot die."""
 TASK_CHANGES = {"harlow-psychlab": {"frames_per_step": 2}}
 """Where a preset departs from its level's Psychlab parameters, to make training feasible.
 psychlab, 2 frames per agent step: half the agent steps per episode, so fewer LSTM steps
@@ -45,6 +48,8 @@ PRESETS = {
                               lr=1e-3, batch_episodes=32,
                               hidden=HIDDEN.get(f"harlow-{level}", Config.hidden),
                               value_coef=VALUE_COEF.get(f"harlow-{level}", Config.value_coef),
+                              feature_activation=FEATURE_ACTIVATION.get(f"harlow-{level}",
+                                                                        Config.feature_activation),
                               episodes=EPISODES[f"harlow-{level}"], checkpoint_every=32000,
                               log_every=3200, chunk=100)
     for level, params in HARLOW_LEVELS.items()
@@ -59,6 +64,22 @@ BETA_V_ABLATION = {f"harlow-symbolic-beta-v-{v}": dataclasses.replace(
 """The symbolic level with other weights of the value loss (0.05: the original's), the
 evidence for ``VALUE_COEF`` (``results/harlow/symbolic-beta-v-*``)."""
 PRESETS.update(BETA_V_ABLATION)
+
+NO_PREVIEW = dataclasses.replace(HARLOW_LEVELS["pixels"], preview_steps=0)
+"""The pixels level choosing on the first step the pair shows (``HarlowParams.preview_steps``)."""
+PIXELS_ABLATION = {
+    "harlow-pixels-relu": dataclasses.replace(PRESETS["harlow-pixels"], name="harlow-pixels-relu",
+                                              feature_activation="relu"),
+    "harlow-pixels-no-preview": dataclasses.replace(PRESETS["harlow-pixels"], name="harlow-pixels-no-preview",
+                                                    task=NO_PREVIEW),
+    "harlow-pixels-256-relu-no-preview": dataclasses.replace(
+        PRESETS["harlow-pixels"], name="harlow-pixels-256-relu-no-preview", task=NO_PREVIEW,
+        hidden=256, feature_activation="relu", episodes=3072000),
+}
+"""The pixels level without each of its preset's changes (``results/harlow/pixels-*``): ReLU
+features; no preview step; and the earlier preset, the paper's 256 units with ReLU features
+and no preview step, trained three times as long."""
+PRESETS.update(PIXELS_ABLATION)
 
 GYM_ENVS = {f"meta_rl/Harlow-{level}-v0": (HarlowEnv, {"params": params})
             for level, params in HARLOW_LEVELS.items()}

@@ -15,28 +15,34 @@ from pathlib import Path
 
 import numpy as np
 
+from meta_rl.agent.encoders import FEATURES
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.plotting import plot_reward_curves
 from meta_rl.reproduce import RESULTS, Experiment, RunSet, Tested, read_scalars, scheduled_config
 from meta_rl.tables import markdown_table, mean_se
+from meta_rl.tasks.harlow.features import N_OBJECTS, dead_object_features
 from meta_rl.tasks.harlow.plots import (
     LEVEL_COLORS,
     plot_harlow_accuracy,
     plot_harlow_over_training,
     plot_value_loss,
 )
-from meta_rl.tasks.harlow.presets import BETA_V_ABLATION, PRESETS
+from meta_rl.tasks.harlow.presets import BETA_V_ABLATION, PIXELS_ABLATION, PRESETS
 from meta_rl.tasks.harlow.result import side_counting_accuracy
 
 LEVEL_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
                "harlow-psychlab": (0, 1, 2, 3, 4), "harlow-psychlab-one-frame": (1, 2)}
 """Seeds trained per level; the one-frame ablation of psychlab on two of its seeds."""
-HARLOW_SEEDS = {**LEVEL_SEEDS, **{name: LEVEL_SEEDS["harlow-symbolic"] for name in BETA_V_ABLATION}}
+HARLOW_SEEDS = {**LEVEL_SEEDS, **{name: LEVEL_SEEDS["harlow-symbolic"] for name in BETA_V_ABLATION},
+                **{name: LEVEL_SEEDS["harlow-pixels"] for name in PIXELS_ABLATION}}
 """Every run set's seeds: the levels', then the symbolic level at other value-loss weights
-(``value_loss_table``) on the symbolic level's seeds."""
+(``value_loss_table``) and the pixels level without its preset's changes
+(``pixels_ablation_table``), on the level's seeds."""
+ABLATIONS = {"value_loss_ablation": BETA_V_ABLATION, "pixels_ablation": PIXELS_ABLATION}
+"""The summary's key for each ablation's run sets."""
 QUANTILES = {"harlow-symbolic": 8, "harlow-pixels": 8, "harlow-psychlab": 3, "harlow-psychlab-one-frame": 1,
-             **{name: 1 for name in BETA_V_ABLATION}}
+             **{name: 1 for name in BETA_V_ABLATION}, **{name: 1 for name in PIXELS_ABLATION}}
 """Checkpoints of each level's first seed kept along training (the accuracy-over-training
 figure); psychlab keeps fewer, its checkpoints being larger; the value-loss ablation keeps
 the final one."""
@@ -45,14 +51,17 @@ DIRECTORY = "harlow"
 
 
 def harlow_config(name: str, episodes: int | None = None) -> Config:
-    """The preset as trained for the reference results: a checkpoint at every
-    ``QUANTILES[name]``-th of training, 320 TensorBoard points."""
+    """The preset as trained for the reference results: a checkpoint kept at every
+    ``QUANTILES[name]``-th of training, one written at every eighth (a killed run resumes
+    from it), 320 TensorBoard points."""
     config = PRESETS[name]
     episodes = episodes or config.episodes
     batch = config.batch_episodes
-    keep = max(batch, episodes // QUANTILES[name] // batch * batch)
-    log = max(batch, episodes // 320 // batch * batch)
-    return scheduled_config(config, episodes, keep, keep, log)
+
+    def share(n: int) -> int:
+        return max(batch, episodes // n // batch * batch)
+    keep = share(QUANTILES[name])
+    return scheduled_config(config, episodes, keep, min(keep, share(8)), share(320))
 
 
 def level_dir(name: str, root: Path = RESULTS) -> Path:
@@ -72,18 +81,26 @@ def run_sets(episodes: int | None = None, seeds: dict[str, tuple[int, ...]] = HA
 
 def summarize(tested: Tested) -> dict:
     """``Experiment.summarize``: accuracy by trial position per level and seed, and over
-    the training of each level's first seed; the value-loss ablation apart."""
-    levels, ablation = {}, {}
+    the training of each level's first seed; the ablations apart (``ABLATIONS``)."""
+    levels: dict = {}
+    ablations: dict = {key: {} for key in ABLATIONS}
     for run_set in tested.run_sets:
         name = run_set.name
         rs = [tested.results[name, s] for s in run_set.seeds]
         after_first = [r.accuracy_after_first for r in rs]
         episodes = int(rs[0].trials["choice"].shape[0])
-        if name in BETA_V_ABLATION:
-            ablation[name] = {"value_coef": run_set.config.value_coef, "seeds": list(run_set.seeds),
-                              "trial_2_per_seed": [round(float(r.accuracy[1]), 4) for r in rs],
-                              "after_loss_same_sides_per_seed": [round(r.after_loss_same_sides, 4)
-                                                                 for r in rs]}
+        dead = ({"dead_object_features_per_seed": [dead_object_features(run_set.run_dir(s, tested.root),
+                                                                         run_set.config)
+                                                    for s in run_set.seeds]}
+                if run_set.config.task.level == "pixels" else {})
+        ablation = next((key for key, names in ABLATIONS.items() if name in names), None)
+        if ablation:
+            ablations[ablation][name] = {
+                "value_coef": run_set.config.value_coef, "seeds": list(run_set.seeds),
+                "training_episodes": run_set.config.episodes,
+                "trial_2_per_seed": [round(float(r.accuracy[1]), 4) for r in rs],
+                "accuracy_trials_2_6_per_seed": [round(a, 4) for a in after_first],
+                "after_loss_same_sides_per_seed": [round(r.after_loss_same_sides, 4) for r in rs], **dead}
             continue
         over = tested.test_checkpoints(name, run_set.seeds[0], episodes)
         levels[name] = {
@@ -96,6 +113,7 @@ def summarize(tested: Tested) -> dict:
             "seeds_at_least_90": int(sum(a >= 0.9 for a in after_first)),
             "seeds_at_least_95": int(sum(a >= 0.95 for a in after_first)),
             "after_loss_same_sides_per_seed": [round(r.after_loss_same_sides, 4) for r in rs],
+            **dead,
             "reward_per_episode_per_seed": [round(r.reward, 3) for r in rs],
             "left_rewarded": round(float(np.mean([r.left_rewarded for r in rs])), 4),
             "no_choice": round(float(np.mean([r.no_choice for r in rs])), 4),
@@ -103,7 +121,7 @@ def summarize(tested: Tested) -> dict:
                               "checkpoint_episodes": [int(e) for e, _ in over],
                               "accuracy_by_trial": np.round([r.accuracy for _, r in over], 4).tolist()},
         }
-    return {"levels": levels, "value_loss_ablation": ablation}
+    return {"levels": levels, **ablations}
 
 
 def accuracy_table(summary: dict) -> str:
@@ -240,6 +258,49 @@ def value_loss_table(summary: dict) -> dict[str, str]:
         "objects scores 1 there, counting sides 0.")}
 
 
+PIXELS_BASE = "harlow-pixels"
+"""The level the pixels ablation varies."""
+
+
+def pixels_ablation_table(summary: dict) -> dict[str, str]:
+    """``Experiment.extra_tables``: the pixels level's preset beside runs without each of its
+    changes (``PIXELS_ABLATION``): trial 2 per seed, the case that tells a partial strategy
+    from remembering the objects, and the training's wall time."""
+    base = summary["levels"][PIXELS_BASE]
+    seconds = summary.get("timing", {}).get("train_seconds", {})
+    runs = {PIXELS_BASE: {"trial_2_per_seed": [a[1] for a in base["accuracy_by_trial_per_seed"]],
+                          "after_loss_same_sides_per_seed": base["after_loss_same_sides_per_seed"],
+                          "dead_object_features_per_seed": base["dead_object_features_per_seed"],
+                          "training_episodes": base["over_training"]["checkpoint_episodes"][-1]},
+            **summary.get("pixels_ablation", {})}
+    rows = [["run", "LSTM units", "object features", "preview step", "training episodes", "trial 2",
+             "trial 2 per seed", "seeds ≥ 0.9 on trial 2", "after a trial-1 loss, same sides: per seed",
+             f"dead object features (of {FEATURES // 2}) per seed", "training wall time, all seeds"]]
+    for name, run in runs.items():
+        config = PRESETS[name]
+        trial_2 = np.array(run["trial_2_per_seed"])
+        rows.append([name.removeprefix("harlow-") + (" (the preset)" if name == PIXELS_BASE else ""),
+                     str(config.hidden), config.feature_activation,
+                     "yes" if config.task.preview_steps else "no", f"{run['training_episodes']:,}",
+                     mean_se(trial_2), ", ".join(f"{a:.3f}" for a in trial_2),
+                     f"{int(np.sum(trial_2 >= 0.9))} of {len(trial_2)}",
+                     ", ".join(f"{a:.2f}" for a in run["after_loss_same_sides_per_seed"]),
+                     "none can die" if config.feature_activation == "linear"
+                     else ", ".join(str(n) for n in run["dead_object_features_per_seed"]),
+                     f"{seconds[name] / 60:.1f} min" if name in seconds else ""])
+    return {"harlow-pixels-ablation": markdown_table(rows) + (
+        f"\n\nPixels level, each seed tested on {base['test_episodes']} held-out episodes (test "
+        "stream 1000 + seed); mean ± s.e. across seeds. Dead object features: units of the "
+        f"conv net's last layer at 0 for every one of {N_OBJECTS} held-out objects (ReLU), which "
+        "pass no gradient. Wall time: `meta-rl reproduce harlow` training the run set's seeds, one process "
+        "per core (2 cores).")}
+
+
+def ablation_tables(summary: dict) -> dict[str, str]:
+    """``Experiment.extra_tables``: the value-loss and the pixels ablations."""
+    return {**value_loss_table(summary), **pixels_ablation_table(summary)}
+
+
 def describe(summary: dict) -> str:
     return f"harlow: accuracy by trial position on held-out objects\n{accuracy_table(summary)}"
 
@@ -247,4 +308,4 @@ def describe(summary: dict) -> str:
 EXPERIMENTS = {"harlow": Experiment(name="harlow", directory=DIRECTORY, run_sets=run_sets,
                                     summarize=summarize, figures=write_figures, describe=describe,
                                     table=table, test_episodes=TEST_EPISODES,
-                                    extra_tables=value_loss_table)}
+                                    extra_tables=ablation_tables)}

@@ -90,6 +90,7 @@ def test_passes_gymnasium_checker(level):
     ({"gaze_step": 0}, "gaze_step"),
     ({"cross_size": 4}, "cross_size"),
     ({"select_radius": 7}, "select_radius"),
+    ({"level": "pixels", "preview_steps": -1}, "preview_steps"),
 ])
 def test_invalid_params_raise(changes, field):
     params = HarlowParams(**changes)
@@ -102,9 +103,12 @@ def test_invalid_params_raise(changes, field):
 
 
 def test_shapes_and_counts():
-    # symbolic and pixels: a fixation step and a choice step per trial (fixation_step)
-    assert (SYMBOLIC.n_steps, PIXELS.n_steps, PSYCHLAB.n_steps) == (12, 12, PSYCHLAB.episode_frames)
+    # symbolic: a fixation step and a choice step per trial (fixation_step); pixels a preview
+    # step between them (preview_steps)
+    assert (SYMBOLIC.n_steps, PIXELS.n_steps, PSYCHLAB.n_steps) == (12, 18, PSYCHLAB.episode_frames)
     assert dataclasses.replace(SYMBOLIC, fixation_step=False).n_steps == 6
+    assert dataclasses.replace(PIXELS, preview_steps=2).n_steps == 6 * 4  # fixation, 2 previews, choice
+    assert dataclasses.replace(PIXELS, preview_steps=0).n_steps == 12
     assert SYMBOLIC.n_trials == PIXELS.n_trials == PSYCHLAB.n_trials == 6
     shapes = {name: BatchedHarlow(p).obs_shape for name, p in HARLOW_LEVELS.items()}
     assert shapes == {"symbolic": (84,), "pixels": (12, 26, 3),
@@ -291,11 +295,13 @@ def test_psychlab_budget_leaves_trials_without_choice():
 # --------------------------------------------------------------------------- gym == batched
 
 
-@pytest.mark.parametrize("level", [*LEVELS, "psychlab, 2 frames per step"])
+@pytest.mark.parametrize("level", [*LEVELS, "psychlab, 2 frames per step", "pixels, no preview step"])
 def test_batched_task_matches_gymnasium_env(level):
     """Episodes of the gym env replayed in the TF task from the same uniforms and actions:
     same observations, rewards and trials."""
-    params = HARLOW_LEVELS.get(level, HarlowParams(frames_per_step=2))
+    variants = {"psychlab, 2 frames per step": HarlowParams(frames_per_step=2),
+                "pixels, no preview step": dataclasses.replace(PIXELS, preview_steps=0)}
+    params = HARLOW_LEVELS.get(level) or variants[level]
     level = params.level
     n_episodes, n_steps = 3, params.n_steps
     rng = np.random.default_rng(7)
@@ -399,7 +405,7 @@ def test_draw_episode_is_a_function_of_the_uniforms():
 @pytest.mark.parametrize("level", ["symbolic", "pixels"])
 def test_fixation_step_is_blank_and_pays_nothing(level):
     """With ``fixation_step`` every trial starts with a blank step whose action is ignored."""
-    env = HarlowEnv(HARLOW_LEVELS[level])
+    env = HarlowEnv(dataclasses.replace(HARLOW_LEVELS[level], preview_steps=0))
     obs, _ = env.reset(seed=2)
     for trial in range(6):
         assert np.all(obs == 0.0)  # the fixation step: nothing to see
@@ -409,3 +415,29 @@ def test_fixation_step_is_blank_and_pays_nothing(level):
         obs, reward, terminated, _, info = env.step(1)
         assert info["trial"] == trial and info["choice"] == 1 and abs(reward) == 5.0
     assert terminated
+
+
+@pytest.mark.parametrize("level, fixation_step", [("symbolic", True), ("pixels", True), ("pixels", False)])
+def test_preview_steps_show_the_pair_and_ignore_the_action(level, fixation_step):
+    """With ``preview_steps`` the pair shows for that many steps, whose actions are ignored,
+    before the choice step; the choice step shows the same pair."""
+    params = dataclasses.replace(HARLOW_LEVELS[level], preview_steps=2, fixation_step=fixation_step)
+    env = HarlowEnv(params)
+    obs, _ = env.reset(seed=5)
+    rewards = []
+    for trial in range(6):
+        if fixation_step:
+            assert np.all(obs == 0.0)
+            obs, reward, _, _, info = env.step(0)
+            assert reward == 0.0 and "choice" not in info
+        pair = obs.copy()
+        assert pair.max() > 0.0
+        for _ in range(2):  # the previews: the pair, no choice whatever the action
+            obs, reward, _, _, info = env.step(trial % 2)
+            assert reward == 0.0 and "choice" not in info
+            np.testing.assert_array_equal(obs, pair)
+        obs, reward, terminated, _, info = env.step(1)
+        assert info["trial"] == trial and info["choice"] == 1 and abs(reward) == 5.0
+        rewards.append(reward)
+    assert terminated and env.task.n_steps == 6 * (3 + fixation_step)
+    assert sorted(rewards) == [-5.0] * 3 + [5.0] * 3  # always right: 3 left + 3 right rewarded

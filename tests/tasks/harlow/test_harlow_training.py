@@ -69,8 +69,9 @@ def test_shared_encoders_see_an_object_alike_on_either_side():
     assert not np.allclose(f[0, 0, :half], f[0, 0, half:])
 
 
-@pytest.mark.parametrize("kind", ["embedding", "objects", "conv"])
-def test_encoder_and_lstm_gradients_match_autodiff(kind):
+@pytest.mark.parametrize("kind, activation", [("embedding", "relu"), ("objects", "relu"), ("conv", "relu"),
+                                              ("objects", "linear")])
+def test_encoder_and_lstm_gradients_match_autodiff(kind, activation):
     """The trainer's hand-written LSTM backward, passed through the encoder, equals
     GradientTape through the whole unrolled network."""
     shape = {"embedding": (84,), "objects": (12, 26, 3), "conv": (15, 31, 3)}[kind]
@@ -84,7 +85,7 @@ def test_encoder_and_lstm_gradients_match_autodiff(kind):
         h = c = tf.zeros([2, batch, 8])
         hs, caches = [], []
         for t in range(n_steps):
-            x = agent_input(encode(kind, params, obs[t]), -tf.ones([2, batch], tf.int32),
+            x = agent_input(encode(kind, params, obs[t], activation), -tf.ones([2, batch], tf.int32),
                             tf.zeros([2, batch]), t, n_steps, 2)
             h, c, cache = lstm_step(params, x, h, c)
             hs.append(h)
@@ -94,10 +95,21 @@ def test_encoder_and_lstm_gradients_match_autodiff(kind):
     expected = tape.gradient(loss, params)
     cache = {k: tf.stack([cc[k] for cc in caches]) for k in caches[0]}
     got, dx = lstm_backward(params, cache, tape.gradient(loss, hs), with_input=True)
-    got.update(encoder_backward(kind, params, obs, dx[..., :FEATURES]))
+    got.update(encoder_backward(kind, params, obs, dx[..., :FEATURES], activation))
     assert set(got) == {k for k, g in expected.items() if g is not None}  # heads: unused here
     for k in got:
         np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=2e-5, rtol=1e-3)
+
+
+def test_linear_features_are_the_relu_features_before_the_relu():
+    """``feature_activation="linear"`` drops only the last ReLU: the features can be negative,
+    and their positive part is the ReLU encoder's output."""
+    params = init_encoder("objects", [0, 1], (12, 26, 3))
+    frames = tf.random.stateless_uniform([2, 16, 12, 26, 3], seed=[9, 9])
+    linear = encode("objects", params, frames, "linear").numpy()
+    relu = encode("objects", params, frames).numpy()
+    assert (linear < 0).mean() > 0.2  # He-initialised: about half the units below zero
+    np.testing.assert_allclose(np.maximum(linear, 0.0), relu, atol=1e-6)
 
 
 def _views(level: str):
