@@ -156,7 +156,8 @@ class HarlowParams:
 
     @property
     def n_steps(self) -> int:
-        """Agent steps per episode: one per trial, or the psychlab frame budget."""
+        """Agent steps per episode: ``steps_per_trial`` per trial, or the psychlab frame budget
+        (in agent steps)."""
         if self.level == "psychlab":
             return self.episode_frames // self.frames_per_step
         return N_TRIALS * self.steps_per_trial
