@@ -32,9 +32,9 @@ the pair swapped sides). Measured on the symbolic level's seeds at four weights
 (``BETA_V_ABLATION``; ``results/harlow/table-harlow-value-loss.md``).
 Psychlab keeps 0.05, which its committed seeds were trained with."""
 FEATURE_ACTIVATION = {"harlow-pixels": "linear"}
-"""The encoder's last layer where it is not ReLU. Pixels: with ReLU, most of a seed's 32
-object features died during training (all 32 in one development seed, which then stayed at
-the side statistics); linear features cannot die."""
+"""The encoder's last layer where it is not ReLU. Pixels: with ReLU, many of a seed's 32
+object features died during training, all 32 in one seed of ``harlow-pixels-relu``, which
+stayed at the side statistics (``PIXELS_ABLATION``); linear features cannot die."""
 TASK_CHANGES = {"harlow-psychlab": {"frames_per_step": 2}}
 """Where a preset departs from its level's Psychlab parameters, to make training feasible.
 psychlab, 2 frames per agent step: half the agent steps per episode, so fewer LSTM steps

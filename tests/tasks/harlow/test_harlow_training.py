@@ -141,17 +141,18 @@ def test_views_of_encoded_screens_equal_encoded_observations(level):
         np.testing.assert_allclose(got.numpy(), expected.numpy(), atol=1e-5)
 
 
-@pytest.mark.parametrize("level", ["pixels", "psychlab"])
-def test_screen_gradients_equal_observation_gradients(level):
+@pytest.mark.parametrize("level, activation", [("pixels", "relu"), ("psychlab", "relu"),
+                                               ("pixels", "linear")])
+def test_screen_gradients_equal_observation_gradients(level, activation):
     task, params, states = _views(level)
     states = states[::7]
     obs = tf.stack([task.observation(s) for s in states])  # [T, S, B, ...]
     index = tf.stack([task.view(s)[0] for s in states])
     column = tf.stack([task.view(s)[1] for s in states])
     d = tf.random.stateless_normal([len(states), 2, 3, FEATURES], seed=[3, 4])
-    expected = encoder_backward(task.encoder, params, obs, d)
+    expected = encoder_backward(task.encoder, params, obs, d, activation)
     got = screen_backward(task.encoder, params, task.screens(states[0]), index, column,
-                          task.obs_shape[1], d)
+                          task.obs_shape[1], d, activation)
     for k in expected:
         np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=1e-4, rtol=1e-4)
 
