@@ -40,11 +40,10 @@ import numpy as np
 
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
+from meta_rl.streams import TEST_SEED_OFFSET
 
 RESULTS = Path("results")
 """Default results directory (relative to where the command runs: the repository)."""
-TEST_SEED_OFFSET = 1000
-"""Seed ``s`` is tested on test stream ``1000 + s`` (training never uses the test stream)."""
 LOG_EVERY = 100
 """TensorBoard points every 100 episodes in reference runs: small files, smooth curves."""
 

@@ -23,11 +23,8 @@ from meta_rl.config import Config, load_config
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write, atomic_write_text
 from meta_rl.learn.checkpoints import checkpoint_config, list_checkpoints, load_checkpoint
-from meta_rl.learn.rollout import STREAM_TEST, episode_uniforms, rollout
-
-TEST_BLOCK = 100
-"""Test episodes are played in blocks of this many: episode e depends on (seed, e) only."""
-
+from meta_rl.learn.rollout import rollout
+from meta_rl.streams import STREAM_TEST, TEST_BLOCK, episode_uniforms
 
 def resolve_checkpoint(path: Path, task_classes: Mapping[str, type]) -> tuple[Config, Path]:
     """A run directory (its newest checkpoint) or a checkpoint file -> (config, file); the

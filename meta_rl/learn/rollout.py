@@ -8,30 +8,6 @@ from meta_rl.agent.encoders import encode, episode_maps, view_features
 from meta_rl.agent.lstm import UNROLL, agent_input, lstm_step, sample_action, sequence_heads
 from meta_rl.agent.network import encoder_kind
 
-STREAM_TRAIN = 1
-"""Random stream of training episodes."""
-STREAM_TEST = 2
-"""Random stream of test episodes: a test never replays a training episode."""
-
-
-def episode_uniforms(seeds: tf.Tensor, stream: int, index: tf.Tensor, task, batch: int):
-    """All the randomness of ``batch`` episodes of ``task``, drawn per seed from
-    ``(seed, stream, index)``.
-
-    Returns ``u_env [T, S, B, task.n_uniforms]``, ``u_action [T, S, B]`` and
-    ``u_init [S, B, task.n_init]``. Each seed's draws depend on its own seed only, so seeds
-    trained together or alone see the same episodes.
-    """
-    n_steps, n_uniforms = task.n_steps, task.n_uniforms
-    width = max(n_uniforms + 1, task.n_init)
-    counter = tf.cast(index, tf.int64) * 4 + stream
-    draws = [tf.random.stateless_uniform([n_steps + 1, batch, width],
-                                         seed=tf.stack([tf.cast(seeds[s], tf.int64), counter]))
-             for s in range(seeds.shape[0])]
-    u = tf.stack(draws, axis=1)
-    return (u[:n_steps, ..., :n_uniforms], u[:n_steps, ..., n_uniforms],
-            u[n_steps, ..., :task.n_init])
-
 
 def task_screens(task, env_state: dict) -> tf.Tensor | None:
     """The distinct images of each episode ``[S, B, K, H, W, C]`` when the task shows

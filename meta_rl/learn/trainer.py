@@ -38,8 +38,9 @@ from meta_rl.learn.checkpoints import (
     save_history,
 )
 from meta_rl.learn.optim import clip_per_seed, rmsprop_update
-from meta_rl.learn.rollout import STREAM_TRAIN, episode_uniforms, rollout
+from meta_rl.learn.rollout import rollout
 from meta_rl.learn.tensorboard import TensorBoardWriter, last_logged_step
+from meta_rl.streams import STREAM_TRAIN, episode_uniforms
 
 
 def make_train_fn(config: Config, jit: bool = True):

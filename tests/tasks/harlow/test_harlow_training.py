@@ -21,7 +21,8 @@ from meta_rl.agent.lstm import agent_input, init_params, lstm_backward, lstm_ste
 from meta_rl.agent.network import encoder_kind, make_task, weight_shapes
 from meta_rl.cli import main
 from meta_rl.learn.evaluate import load_agent, read_trials_csv, run_test
-from meta_rl.learn.rollout import episode_uniforms, rollout
+from meta_rl.learn.rollout import rollout
+from meta_rl.streams import episode_uniforms
 from meta_rl.reproduce import read_scalars
 from meta_rl.tasks.harlow import FAMILY
 from meta_rl.tasks.harlow.env import CHOICE, FIXATION, ITI, HarlowParams, is_held_out, records_to_trials

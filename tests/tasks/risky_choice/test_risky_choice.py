@@ -57,7 +57,8 @@ def test_rpe_input_feeds_the_prediction_error():
     import tensorflow as tf
 
     from meta_rl.agent.lstm import init_params
-    from meta_rl.learn.rollout import episode_uniforms, rollout
+    from meta_rl.learn.rollout import rollout
+from meta_rl.streams import episode_uniforms
 
     task = PARAMS.make_task()
     params = {k: tf.constant(v) for k, v in init_params([0], 3, task.n_actions, 8).items()}
