@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 from timing import publish
 
+from meta_rl.experiment import scheduled_config
 from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
 from meta_rl.learn.evaluate import run_test
 from meta_rl.learn.trainer import train
-from meta_rl.reproduce import scheduled_config
 from meta_rl.tasks.registry import family, get_config
 
 

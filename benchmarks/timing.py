@@ -37,7 +37,7 @@ def publish(name: str, table: str) -> None:
     that measured it, this machine and the date, and every ``<!-- table: benchmark-<name> -->``
     block of the README and ``docs/`` is rewritten with it (the documents test checks
     that they agree)."""
-    from meta_rl.reproduce import update_documents
+    from meta_rl.documents import update_documents
 
     command = " ".join(["python", f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
     text = (f"{table}\n\n`{command}` on {machine()}, {time.strftime('%Y-%m-%d')}; import and "

@@ -16,6 +16,7 @@ from meta_rl.runtime import sigterm_as_interrupt
 
 
 def _parser() -> argparse.ArgumentParser:
+    from meta_rl.streams import TEST_SEED_OFFSET
     from meta_rl.tasks import registry
 
     presets = ", ".join(registry.presets())
@@ -39,8 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--seeds", default="0-7")
     sweep.add_argument("--out", default="sweeps")
     sweep.add_argument("--test-episodes", type=int, default=300)
-    sweep.add_argument("--test-seed", type=int, default=1000,
-                       help="seed s is tested with test seed TEST_SEED + s")
+    sweep.add_argument("--test-seed", type=int, default=TEST_SEED_OFFSET,
+                       help="seed s is tested with test seed TEST_SEED + s (default %(default)s, as the "
+                       "reference runs)")
     sweep.add_argument("--quiet", action="store_true")
     _add_parallel_options(sweep)
     test = sub.add_parser("test", help="test a checkpoint with frozen weights")
@@ -53,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument("--training-objects", action="store_true",
                       help="test on the training set's objects instead of the held-out ones "
                       "(for tasks that hold objects out)")
+    test.add_argument("--gym", action="store_true", help="play the test through the gymnasium "
+                      "environment, the agent one step at a time (meta_rl.trained): the same episodes")
     reproduce = sub.add_parser("reproduce", help="train, test and plot the reference results",
                                description="Writes results/<experiment>/ (see meta_rl/reproduce.py).")
     reproduce.add_argument("experiment", nargs="?", default="all",
@@ -141,6 +145,7 @@ def _test(args, extra: list[str]) -> None:
     from meta_rl.files import check_writable
     from meta_rl.learn.evaluate import load_agent, run_test, write_steps_npz, write_trials_csv
     from meta_rl.tasks.registry import family, task_classes
+    from meta_rl.trained import run_gym_test
 
     if extra:
         raise MetaRLError(f"unexpected argument {extra[0]!r}")
@@ -152,7 +157,8 @@ def _test(args, extra: list[str]) -> None:
         if path:
             check_writable(Path(path))
     config, episode, params = load_agent(Path(args.checkpoint), task_classes())
-    result = run_test(family(config.task.kind), config, params, args.seed, args.episodes,
+    play = run_gym_test if args.gym else run_test  # the same episodes, through gymnasium or compiled
+    result = play(family(config.task.kind), config, params, args.seed, args.episodes,
                       held_out=not args.training_objects, with_steps=bool(args.steps_npz))
     print(f"{config.name} checkpoint at episode {episode}: {args.episodes} test episodes, "
           f"seed {args.seed}, frozen weights, sampled actions")
@@ -166,21 +172,26 @@ def _test(args, extra: list[str]) -> None:
 
 
 def _reproduce(args, extra: list[str]) -> None:
+    from meta_rl.documents import OVERVIEW, documents, overview_table, update_documents
     from meta_rl.files import check_output_dir
-    from meta_rl.reproduce import reproduce, results_root, update_documents
-    from meta_rl.tasks.registry import select_experiments
+    from meta_rl.reproduce import reproduce, results_root
+    from meta_rl.tasks.registry import experiments, select_experiments
 
     if extra:
         raise MetaRLError(f"unexpected argument {extra[0]!r}")
     chosen = select_experiments(args.experiment)
     root = results_root(Path(args.results))
     check_output_dir(root, "--results")  # before any training
-    documents = [p for p in (Path("README.md"), *sorted(Path("docs").glob("*.md"))) if p.is_file()]
+    pages = documents(Path("."))
     for task_family, experiment in chosen:
         summary = reproduce(task_family, experiment, root, progress=not args.quiet)
         print(experiment.describe(summary))
-        for path in update_documents(documents, experiment.tables(summary)):
+        for path in update_documents(pages, experiment.tables(summary)):
             print(f"{path}: tables of {experiment.name} updated")
+    # every experiment's row, the others' read from their results.json as they stand
+    overview = overview_table((e for _, e in experiments().values()), root)
+    for path in update_documents(pages, {OVERVIEW: overview} if overview else {}):
+        print(f"{path}: the overview updated")
 
 
 def main(argv: list[str] | None = None) -> int:

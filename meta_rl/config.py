@@ -100,7 +100,7 @@ class Config:
     def validate(self) -> None:
         """Raise ``MetaRLError`` naming the first invalid field: every number finite (task
         parameters included), each in its range; sizes against the machine are checked
-        where training starts (``meta_rl.learn.trainer.check_resources``)."""
+        where training starts (``meta_rl.learn.runs.check_resources``)."""
         for owner in (self.task, self):
             for f in fields(owner):
                 value = getattr(owner, f.name)

@@ -142,3 +142,14 @@ def plot_aligned(curves: dict[str, np.ndarray], xlabel: str, ylabel: str, path: 
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return finish(fig, True, path)
+
+
+def plot_training_reward(tested, path: Path, tag: str = "perf/reward_per_100_trials",
+                         ylabel: str = "reward per 100 trials") -> None:
+    """Each run set of ``tested`` (a ``meta_rl.experiment.Tested``): its training curve of
+    ``tag`` (the seeds' mean and s.e.) into ``path``."""
+    from meta_rl.learn.tensorboard import read_scalars
+
+    curves = {r.name: [read_scalars(r.run_dir(s, tested.root), tag) for s in r.seeds]
+              for r in tested.run_sets}
+    plot_reward_curves(curves, title=f"training: {ylabel}", ylabel=ylabel, path=path)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from meta_rl.reproduce import table_file
+from meta_rl.documents import OVERVIEW, overview_table
 from meta_rl.tables import include_tables, included_tables
 from meta_rl.tasks import registry
 
@@ -35,6 +35,8 @@ BENCHMARK = "benchmark-"
 def test_tables_are_the_committed_results(path):
     blocks = included_tables(path.read_text())
     for name, body in blocks.items():
+        if name == OVERVIEW:
+            continue  # test_the_overview_is_the_committed_results
         if name.startswith(BENCHMARK):
             measured = ROOT / "benchmarks" / "results" / f"{name.removeprefix(BENCHMARK)}.md"
             assert measured.is_file(), f"{path.name}: no measurement {measured.name} for block {name}"
@@ -49,12 +51,27 @@ def test_tables_are_the_committed_results(path):
 
 def test_every_experiment_has_its_table_in_the_documents_and_results():
     shown = {name for path in DOCUMENTS for name in included_tables(path.read_text())
-             if not name.startswith(BENCHMARK)}
+             if not name.startswith(BENCHMARK) and name != OVERVIEW}
     assert shown == set(COMMITTED)
     assert set(registry.experiments()) <= shown
     for name, (experiment, text) in COMMITTED.items():
-        table_md = ROOT / "results" / experiment.directory / table_file(experiment, name)
+        table_md = ROOT / "results" / experiment.directory / experiment.table_file(name)
         assert table_md.read_text() == text + "\n"
+
+
+def test_the_overview_is_the_committed_results():
+    """The README's overview: a row per experiment, read from its committed ``results.json``,
+    linking a page that shows the experiment's full tables."""
+    experiments = [e for _, e in registry.experiments().values()]
+    readme = (ROOT / "README.md").read_text()
+    assert included_tables(readme)[OVERVIEW] == overview_table(experiments, ROOT / "results"), \
+        "README.md: the overview differs from results/ (meta-rl reproduce rewrites it)"
+    for experiment in experiments:
+        assert experiment.overview is not None, f"{experiment.name}: no row in the overview"
+        page = (ROOT / experiment.overview.page).read_text()
+        assert f"<!-- table: {experiment.name} -->" in page, \
+            f"{experiment.overview.page} does not show the tables of {experiment.name}"
+    assert sum(OVERVIEW in included_tables(p.read_text()) for p in DOCUMENTS) == 1
 
 
 def test_a_stale_table_is_caught():
@@ -74,4 +91,5 @@ def test_relative_links_resolve(path):
 
 
 def test_readme_is_short():
-    assert len((ROOT / "README.md").read_bytes()) <= 15 * 1024
+    """Each experiment adds a row to the README, its tables go to its docs/ page."""
+    assert len((ROOT / "README.md").read_bytes()) <= 15_000

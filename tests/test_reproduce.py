@@ -9,9 +9,12 @@ import pytest
 from meta_rl import reproduce
 from meta_rl.cli import main
 from meta_rl.errors import MetaRLError
+from meta_rl.experiment import RunSet, scheduled_config
 from meta_rl.learn.checkpoints import checkpoint_seconds, list_checkpoints
 from meta_rl.learn.evaluate import read_trials_csv
+from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.learn.trainer import train
+from meta_rl.provenance import measured_train_seconds
 from meta_rl.tasks import registry
 from meta_rl.tasks.registry import get_config
 from meta_rl.tasks.two_step import FAMILY
@@ -76,7 +79,7 @@ def test_reproduce_writes_everything_and_reruns_without_training(tmp_path):
         checkpoint_seconds(list_checkpoints(out / f"model_{s}")[-1][1]) for s in (0, 1)), 1)
     assert saved["command"] == "meta-rl reproduce arxiv"
     assert "== arxiv seed 1: checkpoint at episode 200" in (out / "report.txt").read_text()
-    steps, values = reproduce.read_scalars(out / "model_0", rp.REWARD_TAG)
+    steps, values = read_scalars(out / "model_0", rp.REWARD_TAG)
     assert steps[-1] == 200 and len(values) == len(steps)
 
     # a second run trains nothing, keeps the measured training time, gives the same numbers
@@ -97,13 +100,13 @@ def test_checkpoints_record_the_training_time_over_resumes(tmp_path):
 
 def test_only_runs_trained_now_get_a_new_training_time():
     previous = {"timing": {"train_seconds": {"a": 2800.0, "b": 40.0}}}
-    recorded = reproduce.measured_train_seconds(previous, {"a": 15.6, "b": 45.0}, {"b"})
+    recorded = measured_train_seconds(previous, {"a": 15.6, "b": 45.0}, {"b"})
     assert recorded == {"a": 2800.0, "b": 45.0}
-    assert reproduce.measured_train_seconds({"timing": {"train_seconds": 31.5}}, {"arxiv": 1.2}, set()) \
+    assert measured_train_seconds({"timing": {"train_seconds": 31.5}}, {"arxiv": 1.2}, set()) \
         == {"arxiv": 31.5}  # results.json written before there were run sets
-    assert reproduce.measured_train_seconds({}, {"a": 1.2}, set()) == {"a": 1.2}
+    assert measured_train_seconds({}, {"a": 1.2}, set()) == {"a": 1.2}
     # resumed from checkpoints: the time before the resume plus the time now
-    assert reproduce.measured_train_seconds(previous, {"a": 15.6, "b": 45.0}, {"a"}, {"a"}) \
+    assert measured_train_seconds(previous, {"a": 15.6, "b": 45.0}, {"a"}, {"a"}) \
         == {"a": 2815.6, "b": 40.0}
 
 
@@ -117,10 +120,14 @@ def test_reproduce_refuses_a_file_as_results(tmp_path, capsys):
 
 def test_scheduled_config_keeps_what_is_learned():
     base = registry.get_config("biorxiv-final")
-    short = reproduce.scheduled_config(base, 300, keep_every=100)
+    short = scheduled_config(base, 300, keep_every=100)
     assert short.differences(base) == []
     assert (short.episodes, short.checkpoint_every, short.keep_checkpoints) == (300, 100, 1)
     assert dataclasses.replace(short, lr=1e-3).differences(base) == ["lr: 0.0007 -> 0.001"]
+
+
+def finished(run_set: RunSet, root) -> bool:
+    return all(run.finished(run_set.config) for run in reproduce.open_run_set(run_set, root))
 
 
 def test_a_derived_run_set_takes_the_weights_under_its_own_config(tmp_path):
@@ -129,18 +136,18 @@ def test_a_derived_run_set_takes_the_weights_under_its_own_config(tmp_path):
     from meta_rl.learn.evaluate import load_agent
 
     config = dataclasses.replace(get_config("bandit-easy"), episodes=20, checkpoint_every=20)
-    source = reproduce.RunSet(config, (0,), "source")
+    source = RunSet(config, (0,), "source")
     derived_config = dataclasses.replace(config, name="bandit-easy-other",
                                          task=dataclasses.replace(config.task, difficulty="hard"))
-    derived = reproduce.RunSet(derived_config, (0,), "derived", weights_from="source")
+    derived = RunSet(derived_config, (0,), "derived", weights_from="source")
     reproduce.train_run_set(source, tmp_path, progress=False)
-    assert reproduce.needs_training(derived, tmp_path)
+    assert not finished(derived, tmp_path)
     reproduce.train_run_set(derived, tmp_path, progress=False)
-    assert not reproduce.needs_training(derived, tmp_path)
+    assert finished(derived, tmp_path)
     got_config, episode, got = load_agent(derived.run_dir(0, tmp_path), registry.task_classes())
     _, _, want = load_agent(source.run_dir(0, tmp_path), registry.task_classes())
     assert got_config == derived_config and episode == 20
     assert all(np.array_equal(got[k], want[k]) for k in want)
     with pytest.raises(MetaRLError, match="no checkpoint of seed 1"):
-        reproduce.derive_run_set(reproduce.RunSet(derived_config, (1,), "other", weights_from="source"),
-                                 tmp_path)
+        other = RunSet(derived_config, (1,), "other", weights_from="source")
+        reproduce.derive_run_set(other, reproduce.open_run_set(other, tmp_path), tmp_path)

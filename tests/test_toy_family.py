@@ -17,11 +17,12 @@ import pytest
 
 from meta_rl.cli import main
 from meta_rl.config import Config
+from meta_rl.experiment import Experiment, RunSet, scheduled_config
 from meta_rl.learn.evaluate import read_trials_csv
+from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import plot_reward_curves
-from meta_rl.reproduce import Experiment, RunSet, read_scalars, scheduled_config
 from meta_rl.tasks import registry
-from meta_rl.tasks.base import Family
+from meta_rl.tasks.base import BatchedTask, Family
 
 N_TRIALS = 5
 
@@ -46,17 +47,13 @@ class ToyParams:
         return BatchedToy(self)
 
 
-class BatchedToy:
+class BatchedToy(BatchedTask):
     """The toy task on ``[seeds, batch]`` tensors."""
 
     obs_shape = (1,)
     n_actions = 2
     n_uniforms = 1
     n_init = 1
-    encoder = None
-
-    def __init__(self, params: ToyParams):
-        self.n_steps = self.n_trials = params.n_trials
 
     def initial_state(self, u_init):
         import tensorflow as tf
@@ -73,25 +70,6 @@ class BatchedToy:
 
         reward = tf.cast(tf.equal(action, state["good"]), tf.float32)
         return state, reward, {"action": action, "reward": reward, "good_arm": state["good"]}
-
-
-class ToyEnv(gym.Env):
-    """The gymnasium view (one trial per step)."""
-
-    def __init__(self, params: ToyParams | None = None):
-        self.params = params or ToyParams()
-        self.observation_space = gym.spaces.Discrete(1)
-        self.action_space = gym.spaces.Discrete(2)
-        self._good, self._t = 0, 0
-
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        self._good, self._t = int(self.np_random.random() < 0.5), 0
-        return 0, {}
-
-    def step(self, action):
-        self._t += 1
-        return 0, float(action == self._good), self._t >= self.params.n_trials, False, {}
 
 
 @dataclass
@@ -131,7 +109,7 @@ TOY = Family(
         table=lambda summary: "| seed | reward |\n|---|---|\n" + "\n".join(
             f"| {k} | {v:.2f} |" for k, v in summary["reward"].items()),
         test_episodes=20)},
-    gym_envs={"meta_rl/Toy-v0": (ToyEnv, {})},
+    gym_envs={"meta_rl/Toy-v0": ToyParams()},  # the generic wrapper plays BatchedToy
     test_result=toy_result)
 
 
@@ -145,7 +123,8 @@ def toy():
 def test_toy_family_trains_tests_sweeps_and_reproduces(toy, tmp_path, capsys):
     assert registry.get_config("toy-find-arm") is PRESET
     env = gym.make("meta_rl/Toy-v0")
-    assert env.reset(seed=0)[0] == 0
+    assert env.reset(seed=0)[0].tolist() == [1.0]
+    assert env.step(0)[4]["good_arm"] in (0, 1)
 
     runs = tmp_path / "runs"
     assert main(["train", "toy-find-arm", "--seeds", "0", "--out", str(runs), "--quiet"]) == 0

@@ -28,6 +28,8 @@ LSTM's input gradients (``encoder_backward``).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import tensorflow as tf
 
@@ -179,17 +181,6 @@ def screen_sequence_features(kind: str, params: dict, screens: tf.Tensor, index:
     return tf.transpose(tf.reshape(features, [n_seeds, batch, n_steps, FEATURES]), [2, 0, 1, 3])
 
 
-def screen_backward(kind: str, params: dict, screens: tf.Tensor, index: tf.Tensor,
-                    column: tf.Tensor, view_width: int, d_features: tf.Tensor,
-                    activation: str = "relu") -> dict:
-    """``encoder_backward`` for views of screens (``screen_sequence_features``)."""
-    weights = {k: v for k, v in params.items() if k.startswith("enc_")}
-    with tf.GradientTape() as tape:
-        tape.watch(weights)
-        features = screen_sequence_features(kind, weights, screens, index, column, view_width, activation)
-    return tape.gradient(features, weights, output_gradients=d_features)
-
-
 def encode_sequence(kind: str, params: dict, obs: tf.Tensor, activation: str = "relu") -> tf.Tensor:
     """``encode`` for a whole sequence ``[T, S, B, ...]`` at once -> ``[T, S, B, FEATURES]``."""
     n_steps, n_seeds, batch = obs.shape[:3]
@@ -199,12 +190,29 @@ def encode_sequence(kind: str, params: dict, obs: tf.Tensor, activation: str = "
     return tf.transpose(features, [1, 0, 2, 3])
 
 
-def encoder_backward(kind: str, params: dict, obs: tf.Tensor, d_features: tf.Tensor,
+class Seen(NamedTuple):
+    """What the encoder saw over a batch of episodes, kept for its gradients: the
+    observations ``obs [T, S, B, ...]``, or, for a task whose observations are windows of
+    a few screens, each episode's ``screens [S, B, K, H, W, C]`` and each step's window
+    (``view_index`` and ``view_column [T, S, B]``, ``view_width`` columns wide)."""
+
+    obs: tf.Tensor | None = None
+    screens: tf.Tensor | None = None
+    view_index: tf.Tensor | None = None
+    view_column: tf.Tensor | None = None
+    view_width: int = 0
+
+
+def encoder_backward(kind: str, params: dict, seen: Seen, d_features: tf.Tensor,
                      activation: str = "relu") -> dict:
     """Gradients of the encoder weights given the loss gradient ``d_features [T, S, B, F]``
-    with respect to the features of the stored observations ``obs [T, S, B, ...]``."""
+    with respect to the features of what it saw (``seen``)."""
     weights = {k: v for k, v in params.items() if k.startswith("enc_")}
     with tf.GradientTape() as tape:
         tape.watch(weights)
-        features = encode_sequence(kind, weights, obs, activation)
+        if seen.screens is not None:
+            features = screen_sequence_features(kind, weights, seen.screens, seen.view_index,
+                                                seen.view_column, seen.view_width, activation)
+        else:
+            features = encode_sequence(kind, weights, seen.obs, activation)
     return tape.gradient(features, weights, output_gradients=d_features)

@@ -5,32 +5,27 @@ from __future__ import annotations
 
 import numpy as np
 
-from meta_rl.agent.encoders import FEATURES, encoder_shapes, init_encoder
-from meta_rl.agent.lstm import init_params, param_shapes
+from meta_rl.agent.encoders import FEATURES, Seen, encoder_backward, encoder_shapes, init_encoder
+from meta_rl.agent.lstm import init_params, lstm_backward, param_shapes
 from meta_rl.config import Config
+from meta_rl.tasks.base import BatchedTask
 
 
-def make_task(config: Config, held_out: bool = False):
+def make_task(config: Config, held_out: bool = False) -> BatchedTask:
     """The batched task a config trains on (``held_out``: the test's held-out items)."""
     return config.task.make_task(held_out)
 
 
-def encoder_kind(task) -> str | None:
-    """The encoder in front of the LSTM (``meta_rl.agent.encoders``) that the task asks for:
-    "conv", "objects", "embedding", or None when the observation goes to the LSTM as it is."""
-    return task.encoder
-
-
-def _lstm_input_width(task) -> int:
-    return FEATURES if encoder_kind(task) else int(np.prod(task.obs_shape))
+def _lstm_input_width(task: BatchedTask) -> int:
+    return FEATURES if task.encoder else int(np.prod(task.obs_shape))
 
 
 def weight_shapes(config: Config) -> dict[str, tuple[int, ...]]:
     """Shapes of one seed's weights for ``config`` (checked when loading a checkpoint)."""
     task = make_task(config)
     shapes = param_shapes(_lstm_input_width(task), task.n_actions, config.hidden)
-    if encoder_kind(task):
-        shapes.update(encoder_shapes(encoder_kind(task), task.obs_shape))
+    if task.encoder:
+        shapes.update(encoder_shapes(task.encoder, task.obs_shape))
     return shapes
 
 
@@ -38,8 +33,8 @@ def initial_weights(seed: int, config: Config) -> dict[str, np.ndarray]:
     """One seed's initial weights (numpy), a function of the seed alone."""
     task = make_task(config)
     params = init_params([seed], _lstm_input_width(task), task.n_actions, config.hidden)
-    if encoder_kind(task):
-        params.update(init_encoder(encoder_kind(task), [seed], task.obs_shape))
+    if task.encoder:
+        params.update(init_encoder(task.encoder, [seed], task.obs_shape))
     return {k: v[0].numpy() for k, v in params.items()}
 
 
@@ -55,3 +50,16 @@ def memory_estimate(config: Config, n_seeds: int = 1) -> int:
     per_step = (n_in + config.hidden) + 6 * config.hidden + 6 * int(np.prod(task.obs_shape))
     steps = task.n_steps * config.batch_episodes
     return 4 * n_seeds * (5 * weights + 3 * steps * per_step)
+
+
+def agent_gradients(task: BatchedTask, params: dict, cache: dict, dh, seen: Seen | None,
+                    activation: str = "relu") -> dict:
+    """Gradients of the LSTM's weights, and of the encoder's in front of it, from the loss
+    gradient ``dh [T, S, B, H]`` with respect to the LSTM's outputs: backpropagation through
+    time over the rollout's ``cache``, then, for a task with an encoder, through the
+    encoder from the LSTM's input gradients, over what it ``seen``."""
+    if not task.encoder:
+        return lstm_backward(params, cache, dh)
+    grads, dx = lstm_backward(params, cache, dh, with_input=True)
+    grads.update(encoder_backward(task.encoder, params, seen, dx[..., :FEATURES], activation))
+    return grads

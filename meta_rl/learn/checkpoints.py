@@ -6,9 +6,8 @@ state (``opt/*``), the episode count and the config it was trained with.
 
 from __future__ import annotations
 
-import os
-import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,19 +16,9 @@ from meta_rl.agent.network import weight_shapes
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write
+from meta_rl.runs import list_checkpoints
 
-CKPT_PATTERN = re.compile(r"^ckpt-(\d+)\.npz$")
 HISTORY_KEYS = ("reward", "policy_loss", "value_loss", "entropy")
-
-
-def list_checkpoints(run_dir: Path) -> list[tuple[int, Path]]:
-    """``(episode, path)`` of every checkpoint in ``run_dir``, oldest first."""
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        return []
-    found = [(int(m.group(1)), run_dir / name) for name in os.listdir(run_dir)
-             if (m := CKPT_PATTERN.match(name))]
-    return sorted(found)
 
 
 def save_checkpoint(run_dir: Path, episode: int, params: dict, opt: dict, config: Config,
@@ -46,43 +35,68 @@ def save_checkpoint(run_dir: Path, episode: int, params: dict, opt: dict, config
     return path
 
 
-def checkpoint_seconds(path: Path) -> float:
-    """The training wall time a checkpoint records (``save_checkpoint``); NaN when it was
-    written before checkpoints recorded it, or cannot be read."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return float(data["train_seconds"]) if "train_seconds" in data.files else float("nan")
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-        return float("nan")
+@dataclass(frozen=True)
+class Checkpoint:
+    """What one read of a checkpoint file gives (``read_checkpoint``)."""
+
+    path: Path
+    episode: int
+    seconds: float
+    """The training wall time it records (NaN: written before checkpoints recorded it)."""
+    config_json: str
+    """The config it was trained with, as ``config.json`` holds it."""
+    arrays: dict[str, np.ndarray] | None
+    """``params/*`` and ``opt/*`` (None when read without its weights)."""
 
 
-def checkpoint_config(path: Path, task_classes) -> Config:
-    """The config a checkpoint embeds (the one it was trained with)."""
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            text = str(data["config"])
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as err:
-        raise MetaRLError(f"corrupt checkpoint {path}: {err}") from None
-    try:
-        return Config.from_json(text, task_classes)
-    except MetaRLError as err:
-        raise MetaRLError(f"checkpoint {path}: {err}") from None
-
-
-def load_checkpoint(path: Path, config: Config) -> tuple[int, dict, dict]:
-    """Read and validate a checkpoint against ``config``; returns ``(episode, params, opt)``."""
+def read_checkpoint(path: Path, weights: bool = True) -> Checkpoint:
+    """The one place a checkpoint file is read: its episode, time and config, and with
+    ``weights`` its arrays (unvalidated: ``checkpoint_weights``). A missing or unreadable
+    file is a ``MetaRLError`` naming it."""
     path = Path(path)
     if not path.is_file():
         raise MetaRLError(f"checkpoint not found: {path}")
     try:
         with np.load(path, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in data.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+            names = data.files
+            arrays = ({k: data[k] for k in names if k.startswith(("params/", "opt/"))}
+                      if weights else None)
+            return Checkpoint(path, int(data["episode"]),
+                              float(data["train_seconds"]) if "train_seconds" in names else float("nan"),
+                              str(data["config"]), arrays)
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as err:
         raise MetaRLError(f"corrupt checkpoint {path}: {err}") from None
+
+
+def checkpoint_seconds(path: Path) -> float:
+    """The training wall time a checkpoint records (``save_checkpoint``); NaN when it was
+    written before checkpoints recorded it, or cannot be read."""
+    try:
+        return read_checkpoint(path, weights=False).seconds
+    except MetaRLError:
+        return float("nan")
+
+
+def checkpoint_config(path: Path, task_classes) -> Config:
+    """The config a checkpoint embeds (the one it was trained with)."""
+    return embedded_config(read_checkpoint(path, weights=False), task_classes)
+
+
+def embedded_config(checkpoint: Checkpoint, task_classes) -> Config:
+    """The config a read checkpoint embeds, parsed with ``task_classes``."""
+    try:
+        return Config.from_json(checkpoint.config_json, task_classes)
+    except MetaRLError as err:
+        raise MetaRLError(f"checkpoint {checkpoint.path}: {err}") from None
+
+
+def checkpoint_weights(checkpoint: Checkpoint, config: Config) -> tuple[dict, dict]:
+    """``(params, opt)`` of a checkpoint read with its weights, validated against ``config``."""
+    path, arrays = checkpoint.path, checkpoint.arrays or {}
     shapes = weight_shapes(config)
     missing = [k for k in shapes for part in ("params", "opt") if f"{part}/{k}" not in arrays]
-    if missing or "episode" not in arrays:
-        raise MetaRLError(f"corrupt checkpoint {path}: missing {missing or ['episode']}")
+    if missing:
+        raise MetaRLError(f"corrupt checkpoint {path}: missing {missing}")
     for k, shape in shapes.items():
         for part in ("params", "opt"):
             got = arrays[f"{part}/{k}"].shape
@@ -93,7 +107,14 @@ def load_checkpoint(path: Path, config: Config) -> tuple[int, dict, dict]:
     opt = {k: arrays[f"opt/{k}"] for k in shapes}
     if not all(np.all(np.isfinite(v)) for v in params.values()):
         raise MetaRLError(f"corrupt checkpoint {path}: non-finite weights")
-    return int(arrays["episode"]), params, opt
+    return params, opt
+
+
+def load_checkpoint(path: Path, config: Config) -> tuple[int, dict, dict]:
+    """Read and validate a checkpoint against ``config``; returns ``(episode, params, opt)``."""
+    checkpoint = read_checkpoint(path)
+    params, opt = checkpoint_weights(checkpoint, config)
+    return checkpoint.episode, params, opt
 
 
 def prune_checkpoints(run_dir: Path, keep: int, keep_every: int) -> None:
@@ -108,7 +129,7 @@ def prune_checkpoints(run_dir: Path, keep: int, keep_every: int) -> None:
 def history_keys(task) -> tuple[str, ...]:
     """The training curves a run of ``task`` keeps, one entry per update: ``HISTORY_KEYS``
     and the task's own ``training_metrics`` (``BatchedTask.TRAINING_METRICS``)."""
-    return HISTORY_KEYS + tuple(getattr(task, "TRAINING_METRICS", ()))
+    return HISTORY_KEYS + tuple(task.TRAINING_METRICS)
 
 
 def save_history(run_dir: Path, history: dict[str, np.ndarray]) -> None:

@@ -26,6 +26,7 @@ from meta_rl.learn.checkpoints import checkpoint_config, list_checkpoints, load_
 from meta_rl.learn.rollout import rollout
 from meta_rl.streams import STREAM_TEST, TEST_BLOCK, episode_uniforms
 
+
 def resolve_checkpoint(path: Path, task_classes: Mapping[str, type]) -> tuple[Config, Path]:
     """A run directory (its newest checkpoint) or a checkpoint file -> (config, file); the
     config's task is read with ``task_classes`` (kind -> parameters class)."""
@@ -83,10 +84,10 @@ def _make_test_fn(config: Config, held_out: bool, with_steps: bool):
                       feature_activation=config.feature_activation)
         steps = {}
         if with_steps:
-            steps = {"observation": out["obs"], "action": out["actions"], "reward": out["rewards"],
-                     "value": out["values"], "policy": tf.nn.softmax(out["logits"]),
-                     "lstm_h": out["h"], "lstm_c": out["cache"]["c"]}
-        return out["records"], out["values"], u_env, u_init, steps
+            steps = {"observation": out.obs, "action": out.actions, "reward": out.rewards,
+                     "value": out.values, "policy": tf.nn.softmax(out.logits),
+                     "lstm_h": out.h, "lstm_c": out.cache["c"]}
+        return out.records, out.values, u_env, u_init, steps
 
     return play
 

@@ -26,8 +26,8 @@ RAY_CONNECT_SECONDS = 60.0
 """How long connecting to a Ray cluster may take before it is given up."""
 
 
-def split_seeds(seeds: list[int], parts: int) -> list[list[int]]:
-    """Seeds dealt into at most ``parts`` non-empty, nearly equal groups (order kept)."""
+def split_seeds(seeds: list, parts: int) -> list[list]:
+    """Seeds (or their runs) dealt into at most ``parts`` non-empty, nearly equal groups (order kept)."""
     parts = max(1, min(parts, len(seeds)))
     size, extra = divmod(len(seeds), parts)
     groups, start = [], 0
@@ -43,18 +43,17 @@ def default_workers(n_seeds: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_seeds))
 
 
-def _train_worker(config: Config, seeds: list[int], out: str, position: int,
-                  progress: bool) -> list[int]:
-    """Entry point of a worker process (or a Ray task): train ``seeds`` in one batch. The
-    parent holds the run directories' locks. ``config`` arrives pickled: its task
+def _train_worker(config: Config, runs: list, position: int, progress: bool) -> list[tuple[int, int, float]]:
+    """Entry point of a worker process (or a Ray task): train ``runs`` (``meta_rl.learn.runs.Run``,
+    as the parent read them) in one batch; returns each run's ``(seed, episode, seconds)``.
+    The parent holds the run directories' locks. ``config`` arrives pickled: its task
     parameters' class comes along by reference."""
     from meta_rl.runtime import single_thread_per_process
 
     single_thread_per_process()
-    from meta_rl.learn.trainer import train
+    from meta_rl.learn.trainer import train_runs
 
-    train(config, seeds, Path(out), progress=progress, position=position, lock=False)
-    return seeds
+    return [run.progress() for run in train_runs(config, runs, progress=progress, position=position)]
 
 
 def _die_with_parent() -> None:
@@ -66,15 +65,14 @@ def _die_with_parent() -> None:
         pass
 
 
-def _process_main(conn, config: Config, seeds: list[int], out: str, position: int,
-                  progress: bool) -> None:
-    """A worker process: train, then report ``None`` or the error on ``conn``. SIGTERM (from
-    the parent, or from Linux when the parent dies) ends it as Ctrl-C does, cleaning up."""
+def _process_main(conn, config: Config, runs: list, position: int, progress: bool) -> None:
+    """A worker process: train, then report ``("done", progress)`` or the error on ``conn``.
+    SIGTERM (from the parent, or from Linux when the parent dies) ends it as Ctrl-C does,
+    cleaning up."""
     _die_with_parent()
     sigterm_as_interrupt()
     try:
-        _train_worker(config, seeds, out, position, progress)
-        conn.send(None)
+        conn.send(("done", _train_worker(config, runs, position, progress)))
     except MetaRLError as err:
         conn.send(str(err))
     except KeyboardInterrupt:
@@ -83,9 +81,10 @@ def _process_main(conn, config: Config, seeds: list[int], out: str, position: in
         conn.send(f"{type(err).__name__}: {err}")
 
 
-def run_processes(config: Config, groups: list[list[int]], out: Path, workers: int,
-                  progress: bool = True) -> None:
-    """Train each group of seeds in its own process, at most ``workers`` at a time.
+def run_processes(config: Config, groups: list[list], workers: int,
+                  progress: bool = True) -> list[tuple[int, int, float]]:
+    """Train each group of runs (``meta_rl.learn.runs.Run``) in its own process, at most
+    ``workers`` at a time; returns every run's ``(seed, episode, seconds)`` after training.
 
     The processes are started from this thread and die with it: an error in one, an
     interrupt (Ctrl-C, or SIGTERM, turned into ``KeyboardInterrupt`` by the command line)
@@ -94,25 +93,27 @@ def run_processes(config: Config, groups: list[list[int]], out: Path, workers: i
     ctx = get_context("spawn")
     queue = list(enumerate(groups))
     running: dict = {}
+    reports: list[tuple[int, int, float]] = []
     try:
         while queue or running:
             while queue and len(running) < workers:
                 i, group = queue.pop(0)
                 receive, send = ctx.Pipe(duplex=False)
                 process = ctx.Process(target=_process_main, daemon=True,
-                                      args=(send, config, group, str(out), i % workers, progress))
+                                      args=(send, config, group, i % workers, progress))
                 process.start()
                 send.close()
-                running[process.sentinel] = (process, receive, group)
+                running[process.sentinel] = (process, receive, [r.seed for r in group])
             for sentinel in wait(list(running)):
-                process, receive, group = running.pop(sentinel)
+                process, receive, seeds = running.pop(sentinel)
                 process.join()
                 try:
                     report = receive.recv() if receive.poll() else f"exit status {process.exitcode}"
                 except EOFError:  # it died before reporting (e.g. a script without a __main__ guard)
                     report = f"exit status {process.exitcode}"
-                if report is not None:
-                    raise MetaRLError(f"training seeds {group} failed: {report}")
+                if not (isinstance(report, tuple) and report[0] == "done"):
+                    raise MetaRLError(f"training seeds {seeds} failed: {report}")
+                reports.extend(report[1])
     finally:
         for process, _, _ in running.values():
             process.terminate()
@@ -120,23 +121,28 @@ def run_processes(config: Config, groups: list[list[int]], out: Path, workers: i
             process.join(timeout=10)
             if process.is_alive():
                 process.kill()
+    return reports
 
 
 def train_local(config: Config, seeds: list[int], out: Path, workers: int,
-                progress: bool = True) -> None:
+                progress: bool = True, runs: list | None = None) -> list:
     """Train ``seeds`` split over ``workers`` local processes (in-process when 1), the run
-    directories locked by this process for the whole time."""
-    from meta_rl.learn.trainer import check_run_dirs, run_dirs, train
+    directories locked by this process for the whole time. ``runs``: where the seeds stand
+    (``meta_rl.learn.runs.check_run_dirs``), if the caller has read it already. Returns the
+    runs as they stand after training (the weights of those trained by worker processes are
+    not sent back: read the final checkpoints for them)."""
+    from meta_rl.learn.runs import check_run_dirs, with_progress
+    from meta_rl.learn.trainer import train, train_runs
 
-    runs = check_run_dirs(config, seeds, out)  # every check before any process starts or anything is written
-    pending = [run.seed for run in runs if run.episode < config.episodes]
+    if runs is None:
+        runs = check_run_dirs(config, seeds, out)  # every check before a process starts or a write
+    pending = [run for run in runs if not run.finished(config)]
     groups = split_seeds(pending, workers)
     if len(groups) <= 1:  # one process's work, or none left: no worker processes to start
-        train(config, seeds, out, progress=progress)
-        return
-    with locked(run_dirs(out, seeds)):
-        train(config, [run.seed for run in runs if run.seed not in pending], out, progress=False, lock=False)
-        run_processes(config, groups, out, workers, progress)
+        return train(config, seeds, out, progress=progress, runs=runs)
+    with locked([r.dir for r in runs]):
+        done = train_runs(config, [r for r in runs if r.finished(config)], progress=False)
+        return done + with_progress(pending, run_processes(config, groups, workers, progress))
 
 
 def check_reachable(address: str, timeout: float = 5.0) -> None:
@@ -195,40 +201,39 @@ def train_ray(config: Config, seeds: list[int], out: Path, address: str | None,
     """
     import ray
 
-    from meta_rl.learn.trainer import check_run_dirs, open_run, run_dirs
+    from meta_rl.learn.runs import check_run_dirs
 
-    check_run_dirs(config, seeds, out)
-    pending = [s for s in seeds if open_run(out, s, config).episode < config.episodes]
-    for seed in sorted(set(seeds) - set(pending)):
-        log(f"model_{seed}: already trained")
+    runs = check_run_dirs(config, seeds, Path(out).resolve())  # a path every node sees alike
+    pending = [run for run in runs if not run.finished(config)]
+    for run in runs:
+        if run.finished(config):
+            log(f"model_{run.seed}: already trained")
     if not pending:
         return
     connect_ray(ray, address)
     task = ray.remote(num_cpus=1, max_retries=max_retries, retry_exceptions=True)(_train_worker)
     groups = split_seeds(pending, -(-len(pending) // seeds_per_task))
-    with locked(run_dirs(out, pending)):  # held here, on the filesystem every node sees
-        refs = {task.remote(config, g, str(Path(out).resolve()), i, False): g
-                for i, g in enumerate(groups)}
+    with locked([r.dir for r in pending]):  # held here, on the filesystem every node sees
+        refs = {task.remote(config, g, i, False): [r.seed for r in g] for i, g in enumerate(groups)}
         try:
-            _wait_with_progress(ray, refs, config, pending, out, log)
+            _wait_with_progress(ray, refs, config, pending, log)
         except KeyboardInterrupt:
             for ref in refs:
                 ray.cancel(ref, force=True)
             raise
 
 
-def _wait_with_progress(ray, refs: dict, config: Config, seeds: list[int], out: Path, log) -> None:
-    """Show progress read from the checkpoints on disk until every task has finished."""
+def _wait_with_progress(ray, refs: dict, config: Config, runs: list, log) -> None:
+    """Show progress read from the checkpoint names on disk until every task has finished."""
     from tqdm.auto import tqdm
 
-    from meta_rl.learn.checkpoints import list_checkpoints
+    from meta_rl.runs import newest_episode
 
     def done_episodes() -> int:
-        return sum(min(config.episodes, (list_checkpoints(Path(out) / f"model_{s}") or [(0,)])[-1][0])
-                   for s in seeds)
+        return sum(min(config.episodes, newest_episode(r.dir)) for r in runs)
 
     failed = []
-    with tqdm(total=config.episodes * len(seeds), unit="ep", desc=f"{config.name} on Ray",
+    with tqdm(total=config.episodes * len(runs), unit="ep", desc=f"{config.name} on Ray",
               file=sys.stderr) as bar:
         waiting = list(refs)
         while waiting:

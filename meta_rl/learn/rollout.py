@@ -2,36 +2,46 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import tensorflow as tf
 
-from meta_rl.agent.encoders import encode, episode_maps, view_features
+from meta_rl.agent.encoders import Seen, encode, episode_maps, view_features
 from meta_rl.agent.lstm import UNROLL, agent_input, lstm_step, sample_action, sequence_heads
-from meta_rl.agent.network import encoder_kind
+from meta_rl.tasks.base import BatchedTask
 
 
-def task_screens(task, env_state: dict) -> tf.Tensor | None:
-    """The distinct images of each episode ``[S, B, K, H, W, C]`` when the task shows
-    windows of a few screens (``BatchedTask.screens``), else None."""
-    screens = getattr(task, "screens", None)
-    return screens(env_state) if screens is not None else None
+class Rollout(NamedTuple):
+    """A batch of episodes played by the agent (``rollout``), every array ``[T, S, B, ...]``."""
+
+    h: tf.Tensor
+    """The LSTM's outputs ``[T, S, B, H]``."""
+    cache: dict
+    """The LSTM's per-step cache for ``lstm_backward`` (its ``c``: the cell states)."""
+    logits: tf.Tensor
+    values: tf.Tensor
+    actions: tf.Tensor
+    rewards: tf.Tensor
+    records: dict
+    """The task's per-step records (empty without ``keep_records``)."""
+    obs: tf.Tensor | None
+    """The observations (with ``keep_obs``; else None)."""
+    seen: Seen | None
+    """What the encoder saw, for its gradients (None for a task without an encoder)."""
 
 
-def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tensor,
+def rollout(params, task: BatchedTask, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tensor,
             hidden: int, keep_records: bool = True, keep_obs: bool | None = None,
-            rpe_input: bool = False, feature_activation: str = "relu") -> dict:
+            rpe_input: bool = False, feature_activation: str = "relu") -> Rollout:
     """Run one batch of episodes from a zero LSTM state, sampling actions.
 
-    Returns a dict with the LSTM outputs ``h [T, S, B, H]``, the LSTM ``cache`` for
-    ``lstm_backward`` (its ``c`` the cell states), the observations ``obs [T, S, B, ...]``
-    (kept for the encoder's gradients, and with ``keep_obs``, by default ``keep_records``;
-    else None), ``logits [T, S, B, A]``, ``values``, ``actions``, ``rewards [T, S, B]``
-    and (with ``keep_records``) the task's per-step ``records``. A task that shows windows
-    of a few screens (``screens``) has them encoded once per episode; its observations are
-    then not needed for the gradients, and the dict holds ``screens`` and each step's
-    ``view_index`` and ``view_column [T, S, B]`` instead. With ``rpe_input`` the agent's
-    input carries its previous prediction error r - V instead of its previous reward (the
-    value it held when it acted; a constant input to the gradients, like the reward).
-    ``feature_activation``: the encoder's last layer's (``Config.feature_activation``).
+    ``keep_obs`` (by default ``keep_records``) keeps the observations. A task that shows
+    windows of a few screens (``BatchedTask.screens``) has them encoded once per episode,
+    and each step reads its window's features; its observations are then not needed for the
+    encoder's gradients. With ``rpe_input`` the agent's input carries its previous
+    prediction error r - V instead of its previous reward (the value it held when it acted;
+    a constant input to the gradients, like the reward). ``feature_activation``: the
+    encoder's last layer's (``Config.feature_activation``).
     """
     n_steps = task.n_steps
     n_seeds, batch = u_init.shape[:2]
@@ -40,8 +50,8 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     prev_action = -tf.ones([n_seeds, batch], tf.int32)  # -1: no previous action
     prev_reward = tf.zeros([n_seeds, batch])
     _, _, record_proto = task.step(env_state, tf.constant(0), prev_action, u_env[0])
-    encoder = encoder_kind(task)  # observations are kept for the encoder's gradients
-    screens = task_screens(task, env_state) if encoder else None
+    encoder = task.encoder
+    screens = task.screens(env_state) if encoder else None
     if screens is not None:  # the encoder works once per screen, each step reads its view
         maps = episode_maps(encoder, params, screens, feature_activation)
         view_width = task.obs_shape[1]
@@ -52,6 +62,7 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
         "records": {k: tf.TensorArray(v.dtype, n_steps) for k, v in record_proto.items()
                     if keep_records},
     }
+    # observations are kept for the encoder's gradients (unless it reads screens) or on request
     keep_obs = (bool(encoder) and screens is None) or (keep_records if keep_obs is None else keep_obs)
     if keep_obs:
         arrays["obs"] = tf.TensorArray(tf.float32, n_steps)
@@ -101,9 +112,13 @@ def rollout(params, task, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tens
     cache = {k: ta.stack() for k, ta in arrays["cache"].items()}
     hs = cache["gates"][..., -hidden:] * tf.tanh(cache["c"])  # h = o * tanh(c)
     logits, values = sequence_heads(params, hs)  # once for the whole sequence
-    views = ({"screens": screens, "view_index": arrays["view"]["index"].stack(),
-              "view_column": arrays["view"]["column"].stack()} if screens is not None else {})
-    return {**views, "h": hs, "cache": cache, "obs": arrays["obs"].stack() if keep_obs else None,
-            "logits": logits, "values": values, "actions": arrays["actions"].stack(),
-            "rewards": arrays["rewards"].stack(),
-            "records": {k: ta.stack() for k, ta in arrays["records"].items()}}
+    obs = arrays["obs"].stack() if keep_obs else None
+    seen = None
+    if screens is not None:
+        seen = Seen(screens=screens, view_index=arrays["view"]["index"].stack(),
+                    view_column=arrays["view"]["column"].stack(), view_width=view_width)
+    elif encoder:
+        seen = Seen(obs=obs)
+    records = {k: ta.stack() for k, ta in arrays["records"].items()}
+    return Rollout(h=hs, cache=cache, logits=logits, values=values, actions=arrays["actions"].stack(),
+                   rewards=arrays["rewards"].stack(), records=records, obs=obs, seen=seen)

@@ -13,6 +13,7 @@ import numpy as np
 from meta_rl.config import Config, override
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text
+from meta_rl.runs import run_dir
 from meta_rl.tables import format_columns
 
 FIRST_COLUMNS = ("setting", "seeds")
@@ -68,7 +69,7 @@ def test_setting(family, name: str, run_root: Path, seeds: list[int], episodes: 
 
     metrics = []
     for seed in seeds:
-        config, _, params = load_agent(run_root / f"model_{seed}", {family.kind: family.params_class})
+        config, _, params = load_agent(run_dir(run_root, seed), family.task_classes())
         metrics.append(run_test(family, config, params, test_seed + seed, episodes).metrics())
     return SettingSummary(name, metrics)
 

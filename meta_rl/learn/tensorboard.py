@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
 from tensorboard.compat.proto.event_pb2 import Event
 from tensorboard.compat.proto.summary_pb2 import Summary
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+from meta_rl.errors import MetaRLError
 
 
 class TensorBoardWriter:
@@ -43,3 +46,20 @@ def last_logged_step(log_dir: Path, tag: str = "perf/reward") -> int:
             if any(value.tag == tag for value in event.summary.value):
                 last = max(last, int(event.step))
     return last
+
+
+def read_scalars(path: Path, tag: str = "perf/reward") -> tuple[np.ndarray, np.ndarray]:
+    """``(steps, values)`` of one TensorBoard scalar from the event files in ``path``.
+
+    Read with TensorBoard's ``EventAccumulator``. A resumed run has several event files;
+    if a step appears twice the last value wins.
+    """
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    accumulator = EventAccumulator(str(path), size_guidance={"scalars": 0})
+    accumulator.Reload()
+    if tag not in accumulator.Tags().get("scalars", []):
+        raise MetaRLError(f"no TensorBoard scalar {tag!r} in {path}")
+    by_step = {event.step: event.value for event in accumulator.Scalars(tag)}
+    steps = np.array(sorted(by_step))
+    return steps, np.array([by_step[s] for s in steps])

@@ -9,51 +9,45 @@ TensorBoard), and resumes from the last checkpoint when run again.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
-from meta_rl.agent.encoders import FEATURES, encoder_backward, screen_backward
-from meta_rl.agent.lstm import lstm_backward, sequence_heads
-from meta_rl.agent.network import encoder_kind, initial_weights, make_task, memory_estimate
-from meta_rl.config import Config, load_config
+from meta_rl.agent.lstm import sequence_heads
+from meta_rl.agent.network import agent_gradients, make_task
+from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
-from meta_rl.files import atomic_write_text, check_output_dir, locked
+from meta_rl.files import atomic_write_text, locked
 from meta_rl.learn.a2c import a2c_loss, discounted_returns
 from meta_rl.learn.checkpoints import (
     HISTORY_KEYS,
-    checkpoint_config,
-    checkpoint_seconds,
     history_keys,
-    list_checkpoints,
-    load_checkpoint,
-    load_history,
     prune_checkpoints,
     save_checkpoint,
     save_history,
 )
 from meta_rl.learn.optim import clip_per_seed, rmsprop_update
 from meta_rl.learn.rollout import rollout
+from meta_rl.learn.runs import Run, check_run_dirs, current
 from meta_rl.learn.tensorboard import TensorBoardWriter, last_logged_step
 from meta_rl.streams import STREAM_TRAIN, episode_uniforms
 
 
 def make_train_fn(config: Config, jit: bool = True):
-    """Compiled ``(params, opt, seeds, start, n) -> (params, opt, metrics [chunk, S, M])``.
+    """Compiled ``(params, opt, seeds, start, n) -> (params, opt, metrics)``.
 
     Plays ``n <= config.chunk`` updates for every seed at once, starting at episode index
-    ``start`` (each update plays ``batch_episodes`` episodes). Metrics per update and seed
-    (``history_keys(task)``): reward per episode, policy loss, value loss, entropy, then the
-    task's own ``training_metrics`` averaged over the update's episodes.
+    ``start`` (each update plays ``batch_episodes`` episodes). ``metrics``: one ``[chunk, S]``
+    array per name of ``history_keys(task)``: reward per episode, policy loss, value loss,
+    entropy, then the task's own ``training_metrics`` averaged over the update's episodes.
     """
     task = make_task(config)
     batch = config.batch_episodes
-    task_metrics = tuple(getattr(task, "TRAINING_METRICS", ()))
+    task_metrics = task.TRAINING_METRICS
+    keys = history_keys(task)
 
     def train_chunk(params, opt, seeds, start, n):
         def body(i, params, opt, metrics):
@@ -62,40 +56,28 @@ def make_train_fn(config: Config, jit: bool = True):
             out = rollout(params, task, u_env, u_action, u_init, config.hidden,
                           keep_records=bool(task_metrics), keep_obs=False, rpe_input=config.rpe_input,
                           feature_activation=config.feature_activation)
-            returns = discounted_returns(out["rewards"], config.gamma)
+            returns = discounted_returns(out.rewards, config.gamma)
             heads_params = {k: v for k, v in params.items() if k.startswith(("policy", "value"))}
             with tf.GradientTape() as tape:
-                tape.watch([heads_params, out["h"]])
-                logits, values = sequence_heads(heads_params, out["h"])
+                tape.watch([heads_params, out.h])
+                logits, values = sequence_heads(heads_params, out.h)
                 total, policy, value, entropy = a2c_loss(
-                    logits, values, out["actions"], returns, config.value_coef,
+                    logits, values, out.actions, returns, config.value_coef,
                     config.entropy_coef)
                 loss = tf.reduce_sum(total)  # seeds are independent: their sum separates
-            grads, dh = tape.gradient(loss, [heads_params, out["h"]])
-            if not encoder_kind(task):
-                grads.update(lstm_backward(params, out["cache"], dh))
-            else:  # the conv encoder learns from the LSTM's input gradients
-                lstm_grads, dx = lstm_backward(params, out["cache"], dh, with_input=True)
-                grads.update(lstm_grads)
-                if "screens" in out:  # encoded once per screen
-                    grads.update(screen_backward(encoder_kind(task), params, out["screens"],
-                                                 out["view_index"], out["view_column"],
-                                                 task.obs_shape[1], dx[..., :FEATURES],
-                                                 config.feature_activation))
-                else:
-                    grads.update(encoder_backward(encoder_kind(task), params, out["obs"],
-                                                  dx[..., :FEATURES], config.feature_activation))
+            grads, dh = tape.gradient(loss, [heads_params, out.h])
+            grads.update(agent_gradients(task, params, out.cache, dh, out.seen, config.feature_activation))
             grads = clip_per_seed(grads, config.max_grad_norm)
             params, opt = rmsprop_update(params, grads, opt, config.lr, config.rmsprop_decay,
                                          config.rmsprop_eps)
-            reward = tf.reduce_mean(tf.reduce_sum(out["rewards"], axis=0), axis=-1)
-            per_episode = task.training_metrics(out["records"]) if task_metrics else {}
-            row = tf.stack([reward, policy, value, entropy]
-                           + [tf.reduce_mean(per_episode[k], axis=-1) for k in task_metrics], axis=-1)
-            metrics = tf.tensor_scatter_nd_update(metrics, [[i]], row[None])
+            per_episode = task.training_metrics(out.records)
+            row = {"reward": tf.reduce_mean(tf.reduce_sum(out.rewards, axis=0), axis=-1),
+                   "policy_loss": policy, "value_loss": value, "entropy": entropy,
+                   **{k: tf.reduce_mean(per_episode[k], axis=-1) for k in task_metrics}}
+            metrics = {k: tf.tensor_scatter_nd_update(metrics[k], [[i]], row[k][None]) for k in keys}
             return i + 1, params, opt, metrics
 
-        metrics = tf.zeros([config.chunk, seeds.shape[0], len(history_keys(task))])
+        metrics = {k: tf.zeros([config.chunk, seeds.shape[0]]) for k in keys}
         _, params, opt, metrics = tf.while_loop(
             lambda i, *_: i < n, body, (tf.constant(0), params, opt, metrics),
             maximum_iterations=config.chunk)
@@ -103,100 +85,32 @@ def make_train_fn(config: Config, jit: bool = True):
     return tf.function(train_chunk, jit_compile=jit, autograph=False)
 
 
-@dataclass
-class Run:
-    """One seed's run directory and where it stands."""
-
-    seed: int
-    dir: Path
-    episode: int
-    params: dict
-    opt: dict
-    history: dict
-    seconds: float = 0.0
-    """Wall time spent training this run so far, over all resumes (NaN: unknown, a run
-    whose checkpoints predate the record)."""
-
-
-def saved_config(run_dir: Path, config: Config) -> Config | None:
-    """The config a run directory was trained with: its ``config.json``, or, where that is
-    missing, the one embedded in its newest checkpoint; None for a new run. A run of another
-    task family is refused."""
-    classes = {config.task.kind: type(config.task)}
-    ckpts = list_checkpoints(run_dir)
-    try:
-        if (run_dir / "config.json").exists():
-            return load_config(run_dir, classes)
-        return checkpoint_config(ckpts[-1][1], classes) if ckpts else None
-    except MetaRLError as err:
-        raise MetaRLError(f"{err} (use another --out for a new run)") from None
-
-
-def open_run(out: Path, seed: int, config: Config) -> Run:
-    """Validate ``out/model_<seed>`` for ``config`` and load where it stands (no writes)."""
-    run_dir = Path(out) / f"model_{seed}"
-    saved = saved_config(run_dir, config)
-    if saved is not None:
-        diffs = config.differences(saved)
-        if diffs:
-            raise MetaRLError(f"{run_dir} holds a run with another config ({'; '.join(diffs)}): "
-                              "use another --out")
-    ckpts = list_checkpoints(run_dir)
-    if ckpts:
-        episode, params, opt = load_checkpoint(ckpts[-1][1], config)
-        history = load_history(run_dir, episode // config.batch_episodes,
-                               history_keys(make_task(config)))
-        return Run(seed, run_dir, episode, params, opt, history, checkpoint_seconds(ckpts[-1][1]))
-    params = initial_weights(seed, config)
-    opt = {k: np.ones_like(v) for k, v in params.items()}
-    return Run(seed, run_dir, 0, params, opt,
-               {k: np.zeros(0, np.float32) for k in history_keys(make_task(config))})
-
-
-def check_resources(config: Config, n_seeds: int) -> None:
-    """Refuse a config whose training would not fit in this machine's memory."""
-    need = memory_estimate(config, n_seeds)
-    have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    if need > 0.8 * have:
-        raise MetaRLError(f"training {n_seeds} seed(s) of this config needs about {need / 2**30:,.1f} GiB "
-                          f"of memory, this machine has {have / 2**30:.1f} GiB: lower --hidden, "
-                          "--batch-episodes or the task's sizes")
-
-
-def check_run_dirs(config: Config, seeds: list[int], out: Path) -> list[Run]:
-    """Every check before training: the config, the memory it needs, the output directory
-    and each seed's run directory (nothing is written); returns where each run stands."""
-    config.validate()
-    check_resources(config, len(seeds))
-    check_output_dir(out)
-    return [open_run(out, seed, config) for seed in seeds]
-
-
-def run_dirs(out: Path, seeds: list[int]) -> list[Path]:
-    return [Path(out) / f"model_{seed}" for seed in seeds]
-
-
 def train(config: Config, seeds: list[int], out: Path, progress: bool = True,
           log=lambda msg: print(msg, file=sys.stderr), position: int = 0,
-          lock: bool = True) -> list[Run]:
+          lock: bool = True, runs: list[Run] | None = None) -> list[Run]:
     """Train ``config.episodes`` episodes for every seed into ``out/model_<seed>``.
 
     Runs already present are resumed from their last checkpoint; finished runs are left as
     they are. Seeds standing at the same episode train together in one computation. Each
     run directory is locked for the duration (``lock``; a caller that holds the locks
-    already, as the parent of worker processes does, passes False).
+    already, as the parent of worker processes does, passes False). ``runs``: where the
+    seeds stand, as a caller's ``check_run_dirs`` read them (else read here). Returns the
+    runs as they stand after training.
     """
-    check_run_dirs(config, seeds, out)  # all checks before any write
-    with locked(run_dirs(out, seeds)) if lock else contextlib.nullcontext():
-        return _train_runs(config, seeds, out, progress, log, position)
+    if runs is None:
+        runs = check_run_dirs(config, seeds, out)  # all checks before any write
+    with locked([r.dir for r in runs]) if lock else contextlib.nullcontext():
+        return train_runs(config, runs, progress, log, position)
 
 
-def _train_runs(config: Config, seeds: list[int], out: Path, progress: bool, log, position: int) -> list[Run]:
-    runs = [open_run(out, seed, config) for seed in seeds]  # again: now under the lock
+def train_runs(config: Config, runs: list[Run], progress: bool = True,
+               log=lambda msg: print(msg, file=sys.stderr), position: int = 0) -> list[Run]:
+    """Train runs opened by ``check_run_dirs``, whose directories the caller has locked."""
+    runs = [current(run, config) for run in runs]  # read again only if changed before the lock
     for run in runs:
         run.dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(run.dir / "config.json", config.to_json())
-        if run.episode >= config.episodes:
+        if run.finished(config):
             log(f"model_{run.seed}: already trained ({run.episode} episodes)")
         elif run.episode > 0:
             log(f"model_{run.seed}: resuming from checkpoint at episode {run.episode}")
@@ -204,7 +118,7 @@ def _train_runs(config: Config, seeds: list[int], out: Path, progress: bool, log
         catch_up_scalars(run, config)
     groups: dict[int, list[Run]] = {}
     for run in runs:
-        if run.episode < config.episodes:
+        if not run.finished(config):
             groups.setdefault(run.episode, []).append(run)
     for group in groups.values():
         _train_group(config, group, progress, position)
@@ -233,19 +147,19 @@ def _train_group(config: Config, runs: list[Run], progress: bool, position: int 
             t0 = time.perf_counter()
             params, opt, metrics = train_fn(params, opt, seeds, tf.constant(episode // per_update),
                                             tf.constant(n_updates))
-            metrics = metrics.numpy()[:n_updates]  # history: one entry per update
-            if not np.all(np.isfinite(metrics)):
+            metrics = {k: v.numpy()[:n_updates] for k, v in metrics.items()}  # one entry per update
+            if not all(np.all(np.isfinite(v)) for v in metrics.values()):
                 raise diverged(runs, episode + n_updates * per_update)
             for i, run in enumerate(runs):
-                for j, key in enumerate(run.history):  # history_keys order
-                    run.history[key] = np.concatenate([run.history[key], metrics[:, i, j]])
+                for key in run.history:
+                    run.history[key] = np.concatenate([run.history[key], metrics[key][:, i]])
             episode += n_updates * per_update
             elapsed = time.perf_counter() - t0
             for run in runs:  # seeds trained together share the time
                 run.seconds += elapsed
             rate = n_updates * per_update / max(elapsed, 1e-9)
             bar.update(n_updates * per_update)
-            bar.set_postfix(reward=f"{metrics[:, :, 0].mean():.2f}/episode")
+            bar.set_postfix(reward=f"{metrics['reward'].mean():.2f}/episode")
             if episode % config.checkpoint_every == 0 or episode >= config.episodes:
                 params_np = {k: v.numpy() for k, v in params.items()}
                 opt_np = {k: v.numpy() for k, v in opt.items()}

@@ -10,14 +10,16 @@ Hooks a family provides, and who calls them:
 
 * ``kind`` and ``params_class``: the task parameters (a frozen dataclass, a
   ``meta_rl.config.TaskParams``) and the name that marks them in ``config.json``;
-* ``params_class(...).make_task(held_out)``: the batched task (``BatchedTask``) that the
-  compiled trainer and the tests play, environment and agent in one XLA computation;
+* ``params_class(...).make_task(held_out)``: the batched task (a ``BatchedTask``) that the
+  compiled trainer, the tests and the gymnasium wrapper play, environment and agent in one
+  XLA computation;
 * ``presets``: named configs (``meta-rl train NAME``), the paper's numbers cited beside them;
 * ``test_result``: reads played test episodes into the family's ``TestResult`` (trial log,
   CSV columns, report, headline metrics), reference players included;
 * ``experiments``: what ``meta-rl reproduce NAME`` trains, tests, summarises and plots
-  (``meta_rl.reproduce.Experiment``);
-* ``gym_envs``: gymnasium environments registered as ``meta_rl/<Id>-v0``.
+  (``meta_rl.experiment.Experiment``);
+* ``gym_envs``: the task parameters of the gymnasium environments registered as
+  ``meta_rl/<Id>-v0`` (each the generic wrapper ``meta_rl.tasks.gym.TaskEnv``).
 """
 
 from __future__ import annotations
@@ -29,34 +31,71 @@ from typing import Any, Protocol
 import numpy as np
 
 from meta_rl.config import Config, TaskParams
-from meta_rl.reproduce import Experiment
+from meta_rl.experiment import Experiment
 
 
-class BatchedTask(Protocol):
+class BatchedTask:
     """A task on ``[seeds, batch]`` tensors, all its randomness drawn from uniforms passed in
-    (so seeds trained together or alone see the same episodes, and a test replays exactly)."""
+    (so seeds trained together or alone see the same episodes, and a test replays exactly).
+
+    The one implementation of a task's rules: the compiled trainer, the compiled test and
+    the gymnasium wrapper (``meta_rl.tasks.gym``) all play it. A family subclasses it, sets
+    the class attributes and writes ``initial_state``, ``observation`` and ``step``; the
+    other hooks are optional, with the defaults below.
+    """
 
     obs_shape: tuple[int, ...]
+    """Shape of one observation."""
     n_actions: int
-    n_steps: int
-    """Agent steps per episode."""
-    n_trials: int
     n_uniforms: int
     """Uniforms per agent step."""
     n_init: int
     """Uniforms per episode, for ``initial_state``."""
-    encoder: str | None
-    """The agent's encoder for these observations (``meta_rl.agent.encoders``), or None."""
+    encoder: str | None = None
+    """The agent's encoder for these observations (``meta_rl.agent.encoders``), or None:
+    the observation goes to the LSTM as it is."""
+    obs_bounds: tuple[float, float] = (0.0, 1.0)
+    """The range of every observation value (the gymnasium observation space's bounds)."""
+    TRAINING_METRICS: tuple[str, ...] = ()
+    """Names of the task's own training curves (``training_metrics``), logged as ``perf/NAME``."""
+
+    def __init__(self, params, held_out: bool = False):
+        params.validate()
+        self.params = params
+        self.held_out = held_out
+        """Whether episodes draw the items held out for testing (tasks that hold some out)."""
+        self.n_steps: int = params.n_steps
+        """Agent steps per episode."""
+        self.n_trials: int = params.n_trials
 
     def initial_state(self, u_init: Any) -> dict:
         """Episode states from uniforms ``[..., n_init]``."""
+        raise NotImplementedError
 
     def observation(self, state: dict) -> Any:
         """float32 observations ``[..., *obs_shape]``."""
+        raise NotImplementedError
 
     def step(self, state: dict, t: Any, action: Any, u: Any) -> tuple[dict, Any, dict]:
         """``(new state, reward, record)``; the record's arrays become the test's per-step
         ``records`` (``meta_rl.learn.evaluate.TestEpisodes``)."""
+        raise NotImplementedError
+
+    def training_metrics(self, records: dict) -> dict:
+        """Per-episode values ``[S, B]`` of each of ``TRAINING_METRICS`` from one update's
+        per-step records ``[T, S, B]`` (none by default)."""
+        return {}
+
+    def screens(self, state: dict) -> Any | None:
+        """The distinct images of each episode ``[S, B, K, H, W, C]`` when every observation
+        is a window of one of a few screens (``view``), so the encoder works once per screen;
+        None (the default) when observations are encoded step by step."""
+        return None
+
+    def view(self, state: dict) -> tuple[Any, Any]:
+        """``(screen index, column)`` ``[S, B]`` of the window each observation shows (only
+        for tasks whose ``screens`` are not None)."""
+        raise NotImplementedError
 
 
 class TestResult(Protocol):
@@ -85,12 +124,17 @@ class TaskFamily(Protocol):
     """Named configs: ``meta-rl train NAME``."""
     experiments: Mapping[str, Experiment]
     """Reference runs: ``meta-rl reproduce NAME``."""
-    gym_envs: Mapping[str, tuple[type, dict]]
-    """Environment id (``meta_rl/<Id>-v0``) -> (gymnasium env class, its keyword arguments)."""
+    gym_envs: Mapping[str, TaskParams]
+    """Environment id (``meta_rl/<Id>-v0``) -> the task parameters it plays (registered as the
+    generic ``meta_rl.tasks.gym.TaskEnv`` of those parameters)."""
 
     def test_result(self, config: Config, played: Any, seed: int, held_out: bool) -> TestResult:
         """The result of test episodes ``played`` (``meta_rl.learn.evaluate.TestEpisodes``)
         of ``config``'s task; ``seed`` seeds the reference players' own randomness."""
+
+    def task_classes(self) -> dict[str, type]:
+        """``{kind: params_class}``: what ``Config.from_json`` needs to read this family's
+        configs."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +145,7 @@ class Family:
     params_class: type
     presets: Mapping[str, Config]
     experiments: Mapping[str, Experiment]
-    gym_envs: Mapping[str, tuple[type, dict]]
+    gym_envs: Mapping[str, TaskParams]
     test_result: Callable[[Config, Any, int, bool], TestResult]
 
     def __post_init__(self):
@@ -110,16 +154,10 @@ class Family:
                 raise ValueError(f"preset {name!r} of family {self.kind!r} holds config "
                                  f"{config.name!r} of kind {config.task.kind!r}")
 
-
-def checked_action(action_space, action, over: bool) -> int:
-    """A gymnasium ``step``'s action as an int: ``RuntimeError`` once the episode is
-    ``over`` (call ``reset``), ``ValueError`` for an action outside ``action_space``."""
-    if over:
-        raise RuntimeError("episode is over: call reset()")
-    action = int(action)
-    if not action_space.contains(action):
-        raise ValueError(f"invalid action {action}")
-    return action
+    def task_classes(self) -> dict[str, type]:
+        """``{kind: params_class}``: what ``Config.from_json`` needs to read this family's
+        configs."""
+        return {self.kind: self.params_class}
 
 
 def constant_observation(per_episode):

@@ -11,7 +11,7 @@ import gymnasium as gym
 
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
-from meta_rl.reproduce import Experiment
+from meta_rl.experiment import Experiment
 from meta_rl.tasks import bandit, foraging, harlow, reversal, risky_choice, two_step, volatility
 from meta_rl.tasks.base import TaskFamily
 
@@ -83,9 +83,9 @@ def select_experiments(name: str) -> list[tuple[TaskFamily, Experiment]]:
 
 
 def _register_gym_envs(family: TaskFamily) -> None:
-    for env_id, (env_class, kwargs) in family.gym_envs.items():
-        if env_id not in gym.registry:
-            gym.register(id=env_id, entry_point=env_class, kwargs=kwargs)
+    for env_id, params in family.gym_envs.items():
+        if env_id not in gym.registry:  # the one wrapper, over the family's batched task
+            gym.register(id=env_id, entry_point="meta_rl.tasks.gym:TaskEnv", kwargs={"params": params})
 
 
 for _family in FAMILIES:

@@ -7,21 +7,20 @@ episode, 100 pulls per episode.
   or hard {0.4, 0.6} sets.
 * Independent arms: each lever's probability is drawn uniformly in [0, 1].
 
-``BanditEnv`` is the gymnasium view, ``BatchedBandit`` the same rules on ``[seeds, batch]``
-tensors for the compiled trainer; both draw p from the same two uniforms (``arm_probs``).
-There is nothing to observe: the agent sees a constant observation and learns from its
-previous action and reward.
+``BatchedBandit`` is the task on ``[seeds, batch]`` tensors, played by the compiled trainer
+and test and, one episode at a time, by the gymnasium wrapper (``meta_rl.tasks.gym``); p is
+drawn from two uniforms (``arm_probs``). There is nothing to observe: the agent sees a
+constant observation (1.0) and learns from its previous action and reward.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action, constant_observation
+from meta_rl.tasks.base import BatchedTask, constant_observation
 
 N_ARMS = 2
 PROBABILITY_SETS = {"easy": (0.1, 0.9), "medium": (0.25, 0.75), "hard": (0.4, 0.6)}
@@ -80,39 +79,7 @@ def arm_probs(params: BanditParams, u0, u1, where=np.where):
     return p, 1.0 - p
 
 
-class BanditEnv(gym.Env):
-    """Gymnasium two-armed bandit: action 0/1 pulls the left/right lever, reward 0 or 1.
-
-    The observation is the constant 0 (there is no state to see). ``info`` carries the
-    trial index and both arms' probabilities.
-    """
-
-    metadata: dict[str, Any] = {"render_modes": []}
-
-    def __init__(self, params: BanditParams | None = None):
-        self.params = params or BanditParams()
-        self.params.validate()
-        self.observation_space = gym.spaces.Discrete(1)
-        self.action_space = gym.spaces.Discrete(N_ARMS)
-        self._p = np.full(N_ARMS, 0.5)
-        self._trial = self.params.n_trials  # reset() must come first
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        u0, u1 = self.np_random.random(2)
-        self._p = np.array(arm_probs(self.params, u0, u1), dtype=float)
-        self._trial = 0
-        return 0, {"p0": float(self._p[0]), "p1": float(self._p[1])}
-
-    def step(self, action):
-        action = checked_action(self.action_space, action, self._trial >= self.params.n_trials)
-        reward = float(self.np_random.random() < self._p[action])
-        info = {"trial": self._trial, "p0": float(self._p[0]), "p1": float(self._p[1])}
-        self._trial += 1
-        return 0, reward, self._trial >= self.params.n_trials, False, info
-
-
-class BatchedBandit:
+class BatchedBandit(BatchedTask):
     """The bandit on ``[seeds, batch]`` tensors for the compiled trainer.
 
     Per-step records: action, reward (0/1) and the arms' probabilities ``p0``, ``p1``.
@@ -122,13 +89,7 @@ class BatchedBandit:
     n_actions = N_ARMS
     n_uniforms = 1  # the reward draw
     n_init = 2  # the arms' probabilities
-    encoder = None  # the observation goes to the LSTM as it is
-
-    def __init__(self, params: BanditParams, held_out: bool = False):
-        params.validate()
-        self.params = params
-        self.n_steps = params.n_steps
-        self.n_trials = params.n_trials
+    params: BanditParams
 
     def initial_state(self, u_init):
         import tensorflow as tf

@@ -19,7 +19,8 @@ Players (all vectorised over episodes; the only Python loop is over trials):
   of its (successes, failures) state, from ``gittins_index_table``.
 * ``random``: a fair coin.
 
-Ties are broken at random. ``regret`` and ``cumulative_regret`` give the expected
+``simulate_delta_rule`` plays the delta-rule learner (``meta_rl.analysis.delta_rule``) the
+same way. Ties are broken at random. ``regret`` and ``cumulative_regret`` give the expected
 (pseudo-)regret, which does not depend on the reward luck.
 """
 
@@ -28,6 +29,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+
+from meta_rl.analysis.delta_rule import choice_probability, update
 
 POLICIES = ("thompson", "ucb1", "epsilon-greedy", "gittins", "random")
 DEFAULT_EPSILON = 0.1
@@ -192,3 +195,20 @@ def play(policy: str, p: np.ndarray, u_reward: np.ndarray, rng: np.random.Genera
         actions[:, t] = a
         rewards[:, t] = r
     return {"action": actions, "reward": rewards}
+
+
+def simulate_delta_rule(alpha: float, beta: float, p, u_reward, seed: int = 0, q0: float = 0.5):
+    """Choices and rewards ``[E, N]`` of the delta-rule learner with softmax choice on arms
+    ``p [E, 2]`` with the reward uniforms ``u_reward [E, N]`` (reward: ``u < p[action]``)."""
+    p, u_reward = np.asarray(p), np.asarray(u_reward)
+    rng = np.random.default_rng(seed)
+    rows = np.arange(len(p))
+    q = np.full((len(p), 2), float(q0))
+    actions = np.zeros(u_reward.shape, int)
+    rewards = np.zeros(u_reward.shape, int)
+    for t in range(u_reward.shape[1]):
+        a = (rng.random(len(p)) < choice_probability(q, beta)).astype(int)
+        r = (u_reward[:, t] < p[rows, a]).astype(int)
+        q = update(q, a, r, alpha)
+        actions[:, t], rewards[:, t] = a, r
+    return actions, rewards

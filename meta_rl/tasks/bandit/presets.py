@@ -7,7 +7,7 @@ some seeds were still exploring too much after 20k episodes (measured: the 5 see
 """
 
 from meta_rl.config import Config
-from meta_rl.tasks.bandit.env import BanditEnv, BanditParams
+from meta_rl.tasks.bandit.env import BanditParams
 
 VARIANTS = {
     "bandit-dependent-uniform": BanditParams(),
@@ -22,6 +22,6 @@ sets, and independent arms."""
 PRESETS = {name: Config(name=name, task=params, episodes=20000, gamma=0.8, lr=1e-3)
            for name, params in VARIANTS.items()}
 
-GYM_ENVS = {f"meta_rl/Bandit-{name.removeprefix('bandit-')}-v0": (BanditEnv, {"params": params})
-            for name, params in VARIANTS.items()}
-"""``gym.make("meta_rl/Bandit-dependent-uniform-v0")`` after ``import meta_rl.tasks.registry``."""
+GYM_ENVS = {f"meta_rl/Bandit-{name.removeprefix('bandit-')}-v0": params for name, params in VARIANTS.items()}
+"""``gym.make("meta_rl/Bandit-dependent-uniform-v0")`` after ``import meta_rl.tasks.registry``
+(the generic ``meta_rl.tasks.gym.TaskEnv``)."""

@@ -14,19 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
+from meta_rl import runs
 from meta_rl.agent.network import initial_weights
+from meta_rl.experiment import RESULTS, Experiment, Overview, RunSet, Tested, scheduled_config
 from meta_rl.learn.evaluate import load_agent, run_test
+from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import plot_reward_curves
-from meta_rl.reproduce import (
-    RESULTS,
-    TEST_SEED_OFFSET,
-    Experiment,
-    RunSet,
-    Tested,
-    read_scalars,
-    scheduled_config,
-    task_classes,
-)
+from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
 from meta_rl.tasks.bandit.presets import PRESETS
@@ -45,7 +39,7 @@ def run_sets(episodes: int | None = None, seeds: dict[str, tuple[int, ...]] = BA
 
 
 def run_dir(name: str, seed: int, root: Path = RESULTS) -> Path:
-    return Path(root) / DIRECTORY / name / f"model_{seed}"
+    return runs.run_dir(Path(root) / DIRECTORY / name, seed)
 
 
 def cross_test(tested: Tested, episodes: int | None = None) -> dict:
@@ -54,7 +48,7 @@ def cross_test(tested: Tested, episodes: int | None = None) -> dict:
     results = {}
     for run_set in tested.run_sets:
         for seed in run_set.seeds:
-            _, _, params = load_agent(run_set.run_dir(seed, tested.root), task_classes(tested.family))
+            _, _, params = load_agent(run_set.run_dir(seed, tested.root), tested.family.task_classes())
             for other in PRESETS:
                 own = tested.results.get((run_set.name, seed)) if other == run_set.name else None
                 n = episodes or len(tested.results[run_set.name, seed].trials["action"])
@@ -127,7 +121,7 @@ def example_episodes(family, name: str = "bandit-dependent-uniform", seed: int =
 
     Returns ``{label: (trials of that one episode, p)}``.
     """
-    config, episode, trained = load_agent(run_dir(name, seed, root), task_classes(family))
+    config, episode, trained = load_agent(run_dir(name, seed, root), family.task_classes())
     out = {}
     for label, params, target in (("untrained", initial_weights(seed, config), targets[0]),
                                   (f"trained ({episode} episodes)", trained, targets[1])):
@@ -182,7 +176,7 @@ def table(summary: dict) -> str:
                       *(f"{row[t]['agent'] / row[t]['thompson']:.2f}" for t in tested_on)])
     n = next(iter(configs.values()))["test_episodes"]
     return (markdown_table(rows) + f"\n\nCumulative regret over 100 trials, {n} test episodes per seed "
-            "(test stream 1000 + seed); the players see the same arms and reward draws.\n\n"
+            f"({TEST_STREAM}); the players see the same arms and reward draws.\n\n"
             + markdown_table(cross) + "\n\nThe agent's regret relative to Thompson sampling's "
             "(below 1: better), trained on the row's family, tested on the column's.")
 
@@ -193,6 +187,16 @@ def describe(summary: dict) -> str:
             f"\ngeneralisation:\n{generalisation_table(summary)}")
 
 
+def headline(summary: dict) -> str:
+    """``Overview.headline``: the agent's regret on the first arm family beside Thompson sampling's."""
+    name, c = next(iter(summary["configs"].items()))
+    return (f"regret {c['final_regret']['agent']:.2f} over 100 pulls, Thompson sampling "
+            f"{c['final_regret']['thompson']:.2f} ({LABELS.get(name, name)}, {len(c['seeds'])} seeds)")
+
+
+OVERVIEW = Overview("Wang et al. 2016: two-armed bandits", "`bandit-dependent-uniform` and 4 other arm "
+                    "families", "docs/bandits.md", headline)
+
 EXPERIMENTS = {"bandits": Experiment(name="bandits", directory=DIRECTORY, run_sets=run_sets,
                                      summarize=summarize, figures=write_figures, describe=describe,
-                                     table=table, test_episodes=TEST_EPISODES)}
+                                     table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}

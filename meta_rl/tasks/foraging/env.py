@@ -11,19 +11,19 @@ never trained; at test (``held_out``) p_L ~ U(0, 0.5). One probability pair per 
 the paper's episodes were 50–100 trials long in training, 100 at test; here 100 throughout
 (batched episodes have one length).
 
-``ForagingEnv`` is the gymnasium view, ``BatchedForaging`` the same rules on ``[seeds,
-batch]`` tensors; both draw the probabilities from the same uniforms (``base_probs``).
+``BatchedForaging`` is the task on ``[seeds, batch]`` tensors (the gymnasium wrapper,
+``meta_rl.tasks.gym``, plays it one episode at a time); it draws the probabilities from
+uniforms (``base_probs``). The agent sees a constant observation (1.0).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action, constant_observation
+from meta_rl.tasks.base import BatchedTask, constant_observation
 
 TRAIN_INTERVALS = ((0.0, 0.1), (0.2, 0.3), (0.4, 0.5))
 """Where p_L is drawn in training (Wang et al. 2018, Methods, as reimplemented)."""
@@ -77,42 +77,7 @@ def base_probs(params: ForagingParams, u, held_out: bool, xp=np):
     return p0, f32(params.total_p) - p0
 
 
-class ForagingEnv(gym.Env):
-    """Gymnasium version: action 0/1 chooses an option; reward 1 if a reward waited there.
-
-    The observation is the constant 0. ``info`` carries the trial and the base
-    probabilities ``p0``, ``p1``."""
-
-    metadata: dict[str, Any] = {"render_modes": []}
-
-    def __init__(self, params: ForagingParams | None = None, held_out: bool = True):
-        self.params = params or ForagingParams()
-        self.params.validate()
-        self.held_out = held_out
-        self.observation_space = gym.spaces.Discrete(1)
-        self.action_space = gym.spaces.Discrete(2)
-        self._trial = self.params.n_trials  # reset() must come first
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        u = self.np_random.random(3).astype(np.float32)
-        self._p = np.array(base_probs(self.params, u, self.held_out), dtype=float)
-        self._armed = np.zeros(2, bool)
-        self._trial = 0
-        return 0, {"p0": float(self._p[0]), "p1": float(self._p[1])}
-
-    def step(self, action):
-        action = checked_action(self.action_space, action, self._trial >= self.params.n_trials)
-        scheduled = self.np_random.random(2) < self._p
-        self._armed = (self._armed if self.params.baiting else np.zeros(2, bool)) | scheduled
-        reward = float(self._armed[action])
-        self._armed[action] = False
-        info = {"trial": self._trial, "p0": float(self._p[0]), "p1": float(self._p[1])}
-        self._trial += 1
-        return 0, reward, self._trial >= self.params.n_trials, False, info
-
-
-class BatchedForaging:
+class BatchedForaging(BatchedTask):
     """The task on ``[seeds, batch]`` tensors. Per-step records: action, reward, ``p0``,
     ``p1`` and ``block`` (0: one block per episode)."""
 
@@ -120,14 +85,7 @@ class BatchedForaging:
     n_actions = 2
     n_uniforms = 2  # a reward scheduled on each option
     n_init = 3
-    encoder = None
-
-    def __init__(self, params: ForagingParams, held_out: bool = False):
-        params.validate()
-        self.params = params
-        self.held_out = held_out
-        self.n_steps = params.n_steps
-        self.n_trials = params.n_trials
+    params: ForagingParams
 
     def initial_state(self, u_init):
         import tensorflow as tf

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from meta_rl.analysis.delta_rule import choice_probability, update
+
 PLAYERS = {"delta rule": ("delta", 0.3, 5.0), "local matching": ("matching", 10.0, 0.0)}
 """Name -> (kind, learning rate or income time constant, inverse temperature)."""
 
@@ -27,7 +29,7 @@ def play(kind: str, rate: float, beta: float, p, u_scheduled, rng: np.random.Gen
     actions, rewards = np.zeros((n_episodes, n_trials), int), np.zeros((n_episodes, n_trials), int)
     for t in range(n_trials):
         if kind == "delta":
-            p1 = 1.0 / (1.0 + np.exp(-beta * (q[:, 1] - q[:, 0])))
+            p1 = choice_probability(q, beta)
         else:
             p1 = q[:, 1] / q.sum(axis=1)
         a = (rng.random(n_episodes) < p1).astype(int)
@@ -35,7 +37,7 @@ def play(kind: str, rate: float, beta: float, p, u_scheduled, rng: np.random.Gen
         r = armed[rows, a].astype(int)
         armed[rows, a] = False
         if kind == "delta":
-            q[rows, a] += rate * (r - q[rows, a])
+            q = update(q, a, r, rate)
         else:  # leaky income: each option's income decays, the chosen one's grows by its reward
             q *= 1.0 - 1.0 / rate
             q[rows, a] += r / rate

@@ -7,10 +7,11 @@ training episodes: at 20,000 one of two development seeds still matched with a s
 """
 
 from meta_rl.config import Config
-from meta_rl.tasks.foraging.env import ForagingEnv, ForagingParams
+from meta_rl.tasks.foraging.env import ForagingParams
 
 PRESETS = {"foraging-tsutsui": Config(name="foraging-tsutsui", task=ForagingParams(), episodes=50000,
                                       checkpoint_every=5000)}
 
-GYM_ENVS = {"meta_rl/Foraging-tsutsui-v0": (ForagingEnv, {"params": ForagingParams()})}
-"""``gym.make("meta_rl/Foraging-tsutsui-v0")`` after ``import meta_rl.tasks.registry``."""
+GYM_ENVS = {"meta_rl/Foraging-tsutsui-v0": ForagingParams()}
+"""``gym.make("meta_rl/Foraging-tsutsui-v0")`` after ``import meta_rl.tasks.registry``
+(the generic ``meta_rl.tasks.gym.TaskEnv``)."""

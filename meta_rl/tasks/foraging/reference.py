@@ -2,27 +2,20 @@
 foraging``.
 
 Trains ``SEEDS`` of ``foraging-tsutsui`` into ``results/foraging/model_<seed>/``, tests each
-final checkpoint with frozen weights on held-out probabilities (test stream 1000 + seed),
-fits the matching law and the choice-history regression to the agent and to the reference
-players, tests which variables the LSTM units code, and writes ``matching.png``,
-``history_weights.png``, ``unit_coding.png`` and ``reward_curves.png``.
+final checkpoint with frozen weights on held-out probabilities (test stream
+``TEST_SEED_OFFSET + seed``), fits the matching law and the choice-history regression to the
+agent and to the reference players, tests which variables the LSTM units code, and writes
+``matching.png``, ``history_weights.png``, ``unit_coding.png`` and ``reward_curves.png``.
 """
 
 from __future__ import annotations
 
-from meta_rl.analysis.delta_rule import values_before
+from meta_rl.analysis.delta_rule import fit_delta_rule, values_before
+from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
 from meta_rl.learn.evaluate import load_agent, run_test
-from meta_rl.reproduce import (
-    TEST_SEED_OFFSET,
-    Experiment,
-    RunSet,
-    Tested,
-    plot_training_reward,
-    scheduled_config,
-    task_classes,
-)
+from meta_rl.plotting import plot_training_reward
+from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
-from meta_rl.tasks.bandit.fit import fit_delta_rule
 from meta_rl.tasks.foraging.analysis import UNIT_REGRESSORS, decay_slope, unit_coding
 from meta_rl.tasks.foraging.plots import plot_history_weights, plot_matching, plot_unit_coding
 from meta_rl.tasks.foraging.presets import PRESETS
@@ -48,7 +41,7 @@ def units(tested: Tested, seed: int, episodes: int) -> dict[str, float]:
     """Fractions of units coding each variable, on the seed's test episodes replayed with
     their LSTM states; chosen value from a delta rule fitted to the seed's choices."""
     run_set = tested.run_sets[0]
-    config, _, params = load_agent(run_set.run_dir(seed, tested.root), task_classes(tested.family))
+    config, _, params = load_agent(run_set.run_dir(seed, tested.root), tested.family.task_classes())
     result = run_test(tested.family, config, params, TEST_SEED_OFFSET + seed, episodes, with_steps=True)
     t = result.trials
     fit = fit_delta_rule(t["action"], t["reward"], q0=0.0)
@@ -119,8 +112,8 @@ def table(summary: dict) -> str:
     timing = f" Training took {seconds / 60:.1f} min for all seeds." if seconds else ""
     lo, hi = summary["slope_range"]
     return (markdown_table(rows) + f"\n\n{summary['test_episodes']} test episodes (one block each) per "
-            "seed, base probabilities drawn over the whole range, held-out intervals included (test "
-            "stream 1000 + seed), frozen weights; the matching law from trial 21 of each block. Seeds "
+            "seed, base probabilities drawn over the whole range, held-out intervals included "
+            f"({TEST_STREAM}), frozen weights; the matching law from trial 21 of each block. Seeds "
             f"with a slope in [{lo}, {hi}], R² ≥ {summary['r2_min']} and reward weights decaying with "
             "lag (a positive lag-1 weight, a negative least-squares trend over lags 1–5): "
             f"{summary['seeds_meeting_target']} of {len(summary['per_seed'])}.{timing}\n\n"
@@ -136,6 +129,16 @@ def describe(summary: dict) -> str:
             f"{len(summary['per_seed'])} meet the target")
 
 
+def headline(summary: dict) -> str:
+    """``Overview.headline``: the matching slope and the seeds meeting the target."""
+    slopes = [s["slope"] for s in summary["per_seed"]]
+    return (f"undermatching, slope {sum(slopes) / len(slopes):.2f}; {summary['seeds_meeting_target']} of "
+            f"{len(slopes)} seeds match as the monkeys did")
+
+
+OVERVIEW = Overview("Wang et al. 2018, Sim. 1: matching and unit coding (Tsutsui et al. 2016)",
+                    f"`{PRESET}`", "docs/foraging.md", headline)
+
 EXPERIMENTS = {"foraging": Experiment(name="foraging", directory=DIRECTORY, run_sets=run_sets,
                                       summarize=summarize, figures=write_figures, describe=describe,
-                                      table=table, test_episodes=TEST_EPISODES)}
+                                      table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}

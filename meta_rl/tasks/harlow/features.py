@@ -16,8 +16,8 @@ import tensorflow as tf
 from meta_rl.agent.encoders import FEATURES, encode
 from meta_rl.config import Config
 from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
-from meta_rl.tasks.harlow.env import pixel_frames
 from meta_rl.tasks.harlow.objects import NUMPY, PROCEDURAL_SPLIT, render_objects
+from meta_rl.tasks.harlow.screens import pixel_frames
 
 N_OBJECTS = 256
 """Held-out objects the features are measured on."""

@@ -12,8 +12,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from meta_rl.plotting import finish, plot_reward_curves
-from meta_rl.tasks.harlow.env import N_TRIALS
 from meta_rl.tasks.harlow.objects import render_objects
+from meta_rl.tasks.harlow.params import N_TRIALS
 from meta_rl.tasks.harlow.result import side_counting_accuracy
 
 PAPER_HARLOW_TRIAL_2 = 0.975

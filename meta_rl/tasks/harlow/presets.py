@@ -6,20 +6,31 @@ The paper ran 32 workers: here 32 episodes are averaged per update.
 Pixels: the original's 48 LSTM units and linear object features (``FEATURE_ACTIVATION``);
 the level shows the pair for a preview step before the choice step. The earlier preset
 (the paper's 256 units, ReLU features, the choice on the first step the pair shows) left
-seeds on plateaus of the side statistics and of a partial strategy (trial 2 at 0.6, then
-0.8 or 0.9) for millions of episodes: after 3,072,000 one of five was still at 0.9
-(``PIXELS_ABLATION``).
-Symbolic seeds take 250k-500k episodes or longer; psychlab episodes are 120 frames (60
-agent steps), against 12 agent steps (symbolic) or 18 (pixels).
+seeds on plateaus of the side statistics and of a partial strategy (``PIXELS_ABLATION``).
+Psychlab episodes are 120 frames (60 agent steps), against 12 agent steps (symbolic) or 18
+(pixels).
 
-Psychlab: 256 LSTM units and two frames per agent step (``TASK_CHANGES``). The earlier
-setting (48 units, one step per frame, 64,000 episodes) chose at chance.
+Psychlab: 256 LSTM units and two frames per agent step (``TASK_CHANGES``); the earlier
+setting, 48 units and one step per frame, chose at chance.
+
+What each preset and ablation measured (accuracies, seeds passing, wall times) is in the
+tables ``meta-rl reproduce harlow`` writes into ``docs/harlow.md``.
 """
 
 import dataclasses
 
 from meta_rl.config import Config
-from meta_rl.tasks.harlow.env import HARLOW_LEVELS, HarlowEnv
+from meta_rl.tasks.harlow.env import HarlowParams
+
+SYMBOLIC = HarlowParams(level="symbolic")
+"""The original reimplementation's final setup: 42 one-hot object ids, one step per trial."""
+PIXELS = HarlowParams(level="pixels", preview_steps=1)
+"""Object images side by side, new objects every episode; per trial a fixation step, a
+preview step and the choice step."""
+PSYCHLAB = HarlowParams(level="psychlab")
+"""Psychlab dynamics at low resolution (Wang et al. 2018, Simulation 5)."""
+HARLOW_LEVELS = {"symbolic": SYMBOLIC, "pixels": PIXELS, "psychlab": PSYCHLAB}
+"""The three levels' parameters, each preset's task before its ``TASK_CHANGES``."""
 
 HIDDEN = {"harlow-psychlab": 256}
 """LSTM units where the level differs from the default 48 (256: the paper's Simulation 5)."""
@@ -32,14 +43,14 @@ the pair swapped sides). Measured on the symbolic level's seeds at four weights
 (``BETA_V_ABLATION``; ``results/harlow/table-harlow-value-loss.md``).
 Psychlab keeps 0.05, which its committed seeds were trained with."""
 FEATURE_ACTIVATION = {"harlow-pixels": "linear"}
-"""The encoder's last layer where it is not ReLU. Pixels: with ReLU, many of a seed's 32
-object features died during training, all 32 in one seed of ``harlow-pixels-relu``, which
-stayed at the side statistics (``PIXELS_ABLATION``); linear features cannot die."""
+"""The encoder's last layer where it is not ReLU. Pixels: with ReLU, object features die
+during training (``PIXELS_ABLATION``; the dead features per seed: ``docs/harlow.md``);
+linear features cannot die."""
 TASK_CHANGES = {"harlow-psychlab": {"frames_per_step": 2}}
 """Where a preset departs from its level's Psychlab parameters, to make training feasible.
 psychlab, 2 frames per agent step: half the agent steps per episode, so fewer LSTM steps
-to run and to train through; with 256 units a development seed (not committed) passed 90 %
-on trials 2-6 of held-out objects within 96,000 episodes.
+to run and to train through (what it buys: the ``harlow-psychlab-one-frame`` row of
+``docs/harlow.md``'s psychlab table).
 ``harlow-psychlab --frames-per-step 1`` trains the task exactly as Psychlab runs it."""
 
 PRESETS = {
@@ -81,6 +92,6 @@ features; no preview step; and the earlier preset, the paper's 256 units with Re
 and no preview step, trained three times as long."""
 PRESETS.update(PIXELS_ABLATION)
 
-GYM_ENVS = {f"meta_rl/Harlow-{level}-v0": (HarlowEnv, {"params": params})
-            for level, params in HARLOW_LEVELS.items()}
-"""``gym.make("meta_rl/Harlow-pixels-v0")`` after ``import meta_rl.tasks.registry``."""
+GYM_ENVS = {f"meta_rl/Harlow-{level}-v0": params for level, params in HARLOW_LEVELS.items()}
+"""``gym.make("meta_rl/Harlow-pixels-v0")`` after ``import meta_rl.tasks.registry`` (the generic
+``meta_rl.tasks.gym.TaskEnv``; held-out objects, as ``meta-rl test``)."""

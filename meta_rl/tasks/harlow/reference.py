@@ -15,11 +15,14 @@ from pathlib import Path
 
 import numpy as np
 
+from meta_rl import runs
 from meta_rl.agent.encoders import FEATURES
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
+from meta_rl.experiment import RESULTS, Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import plot_reward_curves
-from meta_rl.reproduce import RESULTS, Experiment, RunSet, Tested, read_scalars, scheduled_config
+from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.harlow.features import N_OBJECTS, dead_object_features
 from meta_rl.tasks.harlow.plots import (
@@ -28,7 +31,7 @@ from meta_rl.tasks.harlow.plots import (
     plot_harlow_over_training,
     plot_value_loss,
 )
-from meta_rl.tasks.harlow.presets import BETA_V_ABLATION, PIXELS_ABLATION, PRESETS
+from meta_rl.tasks.harlow.presets import BETA_V_ABLATION, HARLOW_LEVELS, PIXELS_ABLATION, PRESETS
 from meta_rl.tasks.harlow.result import side_counting_accuracy
 
 LEVEL_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
@@ -69,7 +72,7 @@ def level_dir(name: str, root: Path = RESULTS) -> Path:
 
 
 def run_dir(name: str, seed: int, root: Path = RESULTS) -> Path:
-    return level_dir(name, root) / f"model_{seed}"
+    return runs.run_dir(level_dir(name, root), seed)
 
 
 def run_sets(episodes: int | None = None, seeds: dict[str, tuple[int, ...]] = HARLOW_SEEDS) -> list[RunSet]:
@@ -212,8 +215,8 @@ def table(summary: dict) -> str:
                  "about 40 % of the optimal reward", "", "", "about 3 days per seed"])
     rows.append(["paper (Psychlab, Fig. 6c, read off)", "", "", "≈ 0.5", "≈ 0.97–0.98", "", "", "", "", ""])
     n = next(iter(summary["levels"].values()))["test_episodes"]
-    return (markdown_table(rows) + f"\n\nFraction of {n} held-out test episodes per seed (test stream "
-            "1000 + seed, frozen weights) choosing the rewarded object; mean ± s.e. across seeds. "
+    return (markdown_table(rows) + f"\n\nFraction of {n} held-out test episodes per seed ({TEST_STREAM}, "
+            "frozen weights) choosing the rewarded object; mean ± s.e. across seeds. "
             "Wall time: `meta-rl reproduce harlow` training the level's seeds, one process per "
             "core (2 cores).")
 
@@ -252,7 +255,7 @@ def value_loss_table(summary: dict) -> dict[str, str]:
                      f"{sum(a < 0.5 for a in after_loss)} of {len(after_loss)}"])
     return {"harlow-value-loss": markdown_table(rows) + (
         f"\n\nSymbolic level, {base['over_training']['checkpoint_episodes'][-1]:,} training episodes, "
-        f"each seed tested on {base['test_episodes']} held-out episodes (test stream 1000 + seed); "
+        f"each seed tested on {base['test_episodes']} held-out episodes ({TEST_STREAM}); "
         "mean ± s.e. across seeds. After a trial-1 loss with "
         "the pair on the same sides, the other object is on the other side: remembering the "
         "objects scores 1 there, counting sides 0.")}
@@ -289,8 +292,8 @@ def pixels_ablation_table(summary: dict) -> dict[str, str]:
                      else ", ".join(str(n) for n in run["dead_object_features_per_seed"]),
                      f"{seconds[name] / 60:.1f} min" if name in seconds else ""])
     return {"harlow-pixels-ablation": markdown_table(rows) + (
-        f"\n\nPixels level, each seed tested on {base['test_episodes']} held-out episodes (test "
-        "stream 1000 + seed); mean ± s.e. across seeds. Dead object features: units of the "
+        f"\n\nPixels level, each seed tested on {base['test_episodes']} held-out episodes "
+        f"({TEST_STREAM}); mean ± s.e. across seeds. Dead object features: units of the "
         f"conv net's last layer at 0 for every one of {N_OBJECTS} held-out objects (ReLU), which "
         "pass no gradient. Wall time: `meta-rl reproduce harlow` training the run set's seeds, one process "
         "per core (2 cores).")}
@@ -305,7 +308,23 @@ def describe(summary: dict) -> str:
     return f"harlow: accuracy by trial position on held-out objects\n{accuracy_table(summary)}"
 
 
+LEVEL_PRESETS = tuple(f"harlow-{level}" for level in HARLOW_LEVELS)
+"""The three levels' presets (their ablations aside)."""
+
+
+def headline(summary: dict) -> str:
+    """``Overview.headline``: trial 2 on held-out objects at each level."""
+    levels = {name: summary["levels"][name] for name in LEVEL_PRESETS if name in summary["levels"]}
+    trial_2 = ", ".join(f"{name.removeprefix('harlow-')} {lv['accuracy_by_trial_mean'][1]:.3f}"
+                        for name, lv in levels.items())
+    passing = ", ".join(f"{lv['seeds_at_least_90']}/{len(lv['seeds'])}" for lv in levels.values())
+    return f"trial 2 on novel objects: {trial_2}; seeds ≥ 90 % on trials 2–6: {passing}"
+
+
+OVERVIEW = Overview("Wang et al. 2018, Sim. 5: Harlow's learning to learn",
+                    ", ".join(f"`{name}`" for name in LEVEL_PRESETS), "docs/harlow.md", headline)
+
 EXPERIMENTS = {"harlow": Experiment(name="harlow", directory=DIRECTORY, run_sets=run_sets,
                                     summarize=summarize, figures=write_figures, describe=describe,
                                     table=table, test_episodes=TEST_EPISODES,
-                                    extra_tables=ablation_tables)}
+                                    extra_tables=ablation_tables, overview=OVERVIEW)}

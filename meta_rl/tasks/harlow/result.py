@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from meta_rl.tasks.harlow.env import N_TRIALS, SIDE_PATTERNS, records_to_trials
+from meta_rl.tasks.harlow.episodes import SIDE_PATTERNS
+from meta_rl.tasks.harlow.params import N_TRIALS
+from meta_rl.tasks.harlow.trials import records_to_trials
 
 CSV_COLUMNS = ("episode", "trial", "left_object", "right_object", "rewarded_object", "choice", "reward",
                "value")

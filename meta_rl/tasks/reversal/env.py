@@ -13,20 +13,20 @@ step, where action 0 (left) or 1 (right) responds; responding toward the shown s
 pays that stimulus's reward, the other direction pays nothing. The critic's value at the
 stimulus step is the value at stimulus onset (the dopamine response's prediction).
 
-``ReversalEnv`` is the gymnasium view, ``BatchedReversal`` the same rules on ``[seeds,
-batch]`` tensors; both build an episode's blocks from the same uniforms with ``schedule``.
+``BatchedReversal`` is the task on ``[seeds, batch]`` tensors (the gymnasium wrapper,
+``meta_rl.tasks.gym``, plays it one episode at a time); it builds an episode's blocks from
+uniforms with ``schedule``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action
+from meta_rl.tasks.base import BatchedTask
 from meta_rl.tasks.blocks import block_ends, blocks_before
 
 OBS_SIZE = 3
@@ -101,46 +101,7 @@ def observation(stage, stimulus, xp=np):
                      xp.where((stage == 1) & (stimulus == 1), f32(1.0), f32(0.0))], axis=-1)
 
 
-class ReversalEnv(gym.Env):
-    """Gymnasium version. Observations are ``OBS_SIZE`` one-hots; ``info`` carries the trial,
-    its stimulus, block and large stimulus."""
-
-    metadata: dict[str, Any] = {"render_modes": []}
-
-    def __init__(self, params: ReversalParams | None = None):
-        self.params = params or ReversalParams()
-        self.params.validate()
-        self.observation_space = gym.spaces.Box(0.0, 1.0, (OBS_SIZE,), np.float32)
-        self.action_space = gym.spaces.Discrete(2)
-        self._step = self.params.n_steps  # reset() must come first
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        u = self.np_random.random(n_init(self.params)).astype(np.float32)
-        self._block, self._big = (np.asarray(x) for x in schedule(self.params, u))
-        self._step = 0
-        self._stimulus = int(u[1] < 0.5)
-        return observation(0, self._stimulus), self._info()
-
-    def _info(self) -> dict:
-        t = min(self._step // 2, self.params.n_trials - 1)
-        return {"trial": t, "stimulus": self._stimulus, "block": int(self._block[t]),
-                "big_stimulus": int(self._big[t])}
-
-    def step(self, action):
-        action = checked_action(self.action_space, action, self._step >= self.params.n_steps)
-        info, reward = self._info(), 0.0
-        if self._step % 2 == 1:  # the stimulus step: respond
-            p = self.params
-            if action == self._stimulus:
-                reward = p.big_reward if self._stimulus == info["big_stimulus"] else p.small_reward
-            self._stimulus = int(self.np_random.random() < 0.5)  # the next trial's
-        self._step += 1
-        done = self._step >= self.params.n_steps
-        return observation(self._step % 2, self._stimulus), reward, done, False, info
-
-
-class BatchedReversal:
+class BatchedReversal(BatchedTask):
     """The task on ``[seeds, batch]`` tensors for the compiled trainer.
 
     Per-step records: action, reward, stimulus, block, big_stimulus and stage (0 fixation,
@@ -149,13 +110,10 @@ class BatchedReversal:
     obs_shape = (OBS_SIZE,)
     n_actions = 2
     n_uniforms = 1  # the next trial's stimulus
-    encoder = None
+    params: ReversalParams
 
-    def __init__(self, params: ReversalParams):
-        params.validate()
-        self.params = params
-        self.n_steps = params.n_steps
-        self.n_trials = params.n_trials
+    def __init__(self, params: ReversalParams, held_out: bool = False):
+        super().__init__(params, held_out)
         self.n_init = n_init(params)
 
     def initial_state(self, u_init):

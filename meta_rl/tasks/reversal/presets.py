@@ -11,10 +11,11 @@ for the two-step task (Simulation 4).
 """
 
 from meta_rl.config import Config
-from meta_rl.tasks.reversal.env import ReversalEnv, ReversalParams
+from meta_rl.tasks.reversal.env import ReversalParams
 
 PRESETS = {"reversal-bromberg-martin": Config(name="reversal-bromberg-martin", task=ReversalParams(),
                                               episodes=20000)}
 
-GYM_ENVS = {"meta_rl/Reversal-bromberg-martin-v0": (ReversalEnv, {"params": ReversalParams()})}
-"""``gym.make("meta_rl/Reversal-bromberg-martin-v0")`` after ``import meta_rl.tasks.registry``."""
+GYM_ENVS = {"meta_rl/Reversal-bromberg-martin-v0": ReversalParams()}
+"""``gym.make("meta_rl/Reversal-bromberg-martin-v0")`` after ``import meta_rl.tasks.registry``
+(the generic ``meta_rl.tasks.gym.TaskEnv``)."""

@@ -2,7 +2,7 @@
 reversal``.
 
 Trains ``SEEDS`` of ``reversal-bromberg-martin`` into ``results/reversal/model_<seed>/``,
-tests each final checkpoint with frozen weights (test stream 1000 + seed), runs the
+tests each final checkpoint with frozen weights (test stream ``TEST_SEED_OFFSET + seed``), runs the
 inferred-value analysis on the agent's value and prediction error at stimulus onset and on
 the reference learners' values, and writes ``inferred_value.png`` and ``reward_curves.png``
 besides what every experiment writes.
@@ -10,7 +10,9 @@ besides what every experiment writes.
 
 from __future__ import annotations
 
-from meta_rl.reproduce import Experiment, RunSet, Tested, plot_training_reward, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.plotting import plot_training_reward
+from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.reversal.plots import plot_inferred_value
 from meta_rl.tasks.reversal.presets import PRESETS
@@ -87,7 +89,7 @@ def table(summary: dict) -> str:
     n = len(summary["per_seed"])
     return (markdown_table(rows) + f"\n\nChange toward the new value (mean ± s.e. over reversals) on the "
             "second trial of a block, against the same stimulus's last showing in the old block; "
-            f"{summary['test_episodes']} test episodes per seed (test stream 1000 + seed), frozen weights. "
+            f"{summary['test_episodes']} test episodes per seed ({TEST_STREAM}), frozen weights. "
             f"Seeds whose inferred change is at least {summary['ratio_target']} x the experienced one and "
             f"above zero (p < 0.05): value {meets['value']} of {n}, prediction error "
             f"{meets['prediction error']} of {n}.{timing}")
@@ -98,6 +100,16 @@ def describe(summary: dict) -> str:
     return f"reversal: inferred / experienced change of the prediction error at onset, per seed: {ratios}"
 
 
+def headline(summary: dict) -> str:
+    """``Overview.headline``: seeds whose signals at onset carry the inferred value."""
+    meets, n = summary["seeds_meeting_target"], len(summary["per_seed"])
+    return (f"inferred value in the prediction error at onset in {meets['prediction error']} of {n} seeds, "
+            f"in the value in {meets['value']} of {n}")
+
+
+OVERVIEW = Overview("Wang et al. 2018, Sim. 3: inferred value in prediction errors (Bromberg-Martin et al. "
+                    "2010)", f"`{PRESET}`", "docs/reversal.md", headline)
+
 EXPERIMENTS = {"reversal": Experiment(name="reversal", directory=DIRECTORY, run_sets=run_sets,
                                       summarize=summarize, figures=write_figures, describe=describe,
-                                      table=table, test_episodes=TEST_EPISODES)}
+                                      table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}

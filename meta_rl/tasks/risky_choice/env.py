@@ -16,8 +16,9 @@ nothing (phasic stimulation at the omission), ``"inhibition"`` subtracts it when
 lever pays (suppression at the win). The task does this by shifting the reward it hands the
 agent at those outcomes; the recorded reward stays the true one.
 
-``RiskyChoiceEnv`` is the gymnasium view (true rewards), ``BatchedRiskyChoice`` the same
-rules on ``[seeds, batch]`` tensors; both order the blocks from the same uniform
+``BatchedRiskyChoice`` is the task on ``[seeds, batch]`` tensors (the gymnasium wrapper,
+``meta_rl.tasks.gym``, plays it one episode at a time: its reward is the one the agent
+receives, the record's ``reward`` the true one); it orders the blocks from a uniform
 (``block_order``).
 """
 
@@ -25,12 +26,11 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action
+from meta_rl.tasks.base import BatchedTask
 
 BLOCK_PROBS = (1.0, 0.5, 0.25, 0.125)
 """P(the risky lever pays) in the four blocks (St Onge et al. 2011; Stopper et al. 2014)."""
@@ -119,48 +119,7 @@ def observation(forced, lever, xp=np):
                      xp.where((forced == 1) & (lever == 1), f32(1.0), f32(0.0))], axis=-1)
 
 
-class RiskyChoiceEnv(gym.Env):
-    """Gymnasium version: action 0 safe, 1 risky; the reward is the true one (the
-    manipulation acts on the agent's input, see the module docstring). ``info`` carries
-    the trial, its block, ``p_risky``, ``forced`` and the lever out on a forced trial."""
-
-    metadata: dict[str, Any] = {"render_modes": []}
-
-    def __init__(self, params: RiskyChoiceParams | None = None):
-        self.params = params or RiskyChoiceParams()
-        self.params.validate()
-        self.observation_space = gym.spaces.Box(0.0, 1.0, (3,), np.float32)
-        self.action_space = gym.spaces.Discrete(2)
-        self._trial = self.params.n_trials  # reset() must come first
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        index = int(block_order(self.params, np.float32(self.np_random.random())))
-        self._probs = np.array(BLOCK_PROBS)[PERMUTATIONS[index]]
-        self._trial = 0
-        return self._observe()
-
-    def _observe(self):
-        t = min(self._trial, self.params.n_trials - 1)
-        self._forced = int(t % self.params.trials_per_block < self.params.forced_trials)
-        self._lever = int(self.np_random.random() < 0.5)
-        return (observation(self._forced, self._lever),
-                {"p_risky": float(self._probs[t // self.params.trials_per_block]), "forced": self._forced})
-
-    def step(self, action):
-        action = checked_action(self.action_space, action, self._trial >= self.params.n_trials)
-        block = self._trial // self.params.trials_per_block
-        p = self._probs[block]
-        paid = self.np_random.random() < p
-        pressed = not self._forced or action == self._lever
-        reward = (self.params.safe_reward if action == 0 else self.params.risky_reward * paid) * pressed
-        info = {"trial": self._trial, "block": block, "p_risky": float(p), "forced": self._forced}
-        self._trial += 1
-        obs, _ = self._observe()
-        return obs, float(reward), self._trial >= self.params.n_trials, False, info
-
-
-class BatchedRiskyChoice:
+class BatchedRiskyChoice(BatchedTask):
     """The task on ``[seeds, batch]`` tensors. Per-step records: action, reward (the true
     one), ``p_risky``, block, ``forced``, ``lever`` (the one out on a forced trial) and
     ``shift`` (the manipulation's, added to what the agent receives)."""
@@ -169,13 +128,7 @@ class BatchedRiskyChoice:
     n_actions = 2
     n_uniforms = 2  # whether the risky lever pays; the next forced trial's lever
     n_init = 1  # the block order
-    encoder = None
-
-    def __init__(self, params: RiskyChoiceParams):
-        params.validate()
-        self.params = params
-        self.n_steps = params.n_steps
-        self.n_trials = params.n_trials
+    params: RiskyChoiceParams
 
     def initial_state(self, u_init):
         import tensorflow as tf

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from meta_rl.analysis.delta_rule import choice_probability, update
+
 PLAYERS = {"delta rule": (0.3, 2.0), "knows p": None}
 """Name -> (learning rate, inverse temperature), or None for the player that knows p."""
 
@@ -23,7 +25,6 @@ def play(name: str, p_risky, u_paid, safe: float, risky: float, rng: np.random.G
     forced = np.zeros(p_risky.shape, int) if forced is None else np.asarray(forced)
     lever = np.zeros(p_risky.shape, int) if lever is None else np.asarray(lever)
     n_episodes, n_trials = p_risky.shape
-    rows = np.arange(n_episodes)
     q = np.zeros((n_episodes, 2))
     actions, rewards = np.zeros((n_episodes, n_trials), int), np.zeros((n_episodes, n_trials))
     for t in range(n_trials):
@@ -31,11 +32,10 @@ def play(name: str, p_risky, u_paid, safe: float, risky: float, rng: np.random.G
             edge = risky * p_risky[:, t] - safe
             a = np.where(np.isclose(edge, 0), rng.random(n_episodes) < 0.5, edge > 0).astype(int)
         else:
-            alpha, beta = PLAYERS[name]
-            a = (rng.random(n_episodes) < 1 / (1 + np.exp(-beta * (q[:, 1] - q[:, 0])))).astype(int)
+            a = (rng.random(n_episodes) < choice_probability(q, PLAYERS[name][1])).astype(int)
         a = np.where(forced[:, t] == 1, lever[:, t], a)
         r = np.where(a == 0, safe, risky * (u[:, t] < p_risky[:, t]))
         if PLAYERS[name] is not None:
-            q[rows, a] += PLAYERS[name][0] * (r - q[rows, a])
+            q = update(q, a, r, PLAYERS[name][0])
         actions[:, t], rewards[:, t] = a, r
     return {"action": actions, "reward": rewards}

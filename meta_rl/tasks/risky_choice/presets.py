@@ -11,11 +11,12 @@ half a risky win). 40,000 training episodes.
 """
 
 from meta_rl.config import Config
-from meta_rl.tasks.risky_choice.env import RiskyChoiceEnv, RiskyChoiceParams
+from meta_rl.tasks.risky_choice.env import RiskyChoiceParams
 
 PRESETS = {"risky-choice-stopper": Config(name="risky-choice-stopper", task=RiskyChoiceParams(),
                                           rpe_input=True, gamma=0.0, episodes=40000,
                                           checkpoint_every=5000)}
 
-GYM_ENVS = {"meta_rl/RiskyChoice-stopper-v0": (RiskyChoiceEnv, {"params": RiskyChoiceParams()})}
-"""``gym.make("meta_rl/RiskyChoice-stopper-v0")`` after ``import meta_rl.tasks.registry``."""
+GYM_ENVS = {"meta_rl/RiskyChoice-stopper-v0": RiskyChoiceParams()}
+"""``gym.make("meta_rl/RiskyChoice-stopper-v0")`` after ``import meta_rl.tasks.registry``
+(the generic ``meta_rl.tasks.gym.TaskEnv``)."""

@@ -5,7 +5,7 @@ Trains ``SEEDS`` of ``risky-choice-stopper`` into ``results/risky-choice/control
 stimulation and inhibition agents are the same weights under the manipulated task
 (``results/risky-choice/{stimulation,inhibition}/``: the paper's protocol, weights frozen,
 the prediction error the agent receives moved at the manipulated outcomes). Each is tested
-on test stream 1000 + seed (the same episodes in every condition) and ``risky_choice.png``
+on test stream ``TEST_SEED_OFFSET + seed`` (the same episodes in every condition) and ``risky_choice.png``
 and ``reward_curves.png`` are written.
 """
 
@@ -15,7 +15,9 @@ import dataclasses
 
 import numpy as np
 
-from meta_rl.reproduce import Experiment, RunSet, Tested, plot_training_reward, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.plotting import plot_training_reward
+from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.risky_choice.env import BLOCK_PROBS
 from meta_rl.tasks.risky_choice.plots import plot_risky_choice
@@ -98,7 +100,7 @@ def table(summary: dict) -> str:
     timing = f" Training (control) took {seconds / 60:.1f} min for all seeds." if seconds else ""
     size = summary["manipulation_size"]
     return (markdown_table(rows) + f"\n\nFraction of risky choices, {summary['test_episodes']} test "
-            "episodes per seed (test stream 1000 + seed, the same episodes in every condition), weights "
+            f"episodes per seed ({TEST_STREAM}, the same episodes in every condition), weights "
             f"frozen; stimulation: +{size:g} to the prediction error the agent receives when the risky "
             f"lever pays nothing, inhibition: −{size:g} when it pays. Seeds "
             f"whose control risky choice falls by at least {summary['targets']['fall']} from p = 1 to "
@@ -113,6 +115,16 @@ def describe(summary: dict) -> str:
             f"inhibition {met['inhibition']} (of {len(summary['seeds'])})")
 
 
+def headline(summary: dict) -> str:
+    """``Overview.headline``: seeds meeting each target."""
+    met, n = summary["seeds_meeting"], len(summary["seeds"])
+    return (f"risky choice falls with p in {met['fall']} of {n} seeds; stimulation raises it in "
+            f"{met['stimulation']}, inhibition lowers it in {met['inhibition']}")
+
+
+OVERVIEW = Overview("Wang et al. 2018, Sim. 6: risky choice under dopamine manipulation (Stopper et al. "
+                    "2014)", f"`{PRESET}`", "docs/risky-choice.md", headline)
+
 EXPERIMENTS = {"risky-choice": Experiment(name="risky-choice", directory=DIRECTORY, run_sets=run_sets,
                                           summarize=summarize, figures=write_figures, describe=describe,
-                                          table=table, test_episodes=TEST_EPISODES)}
+                                          table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}

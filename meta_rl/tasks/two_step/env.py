@@ -1,16 +1,19 @@
 """The two-step task (Daw et al. 2011) in the three variants of the original notebooks.
 
-One file, three views of the same dynamics:
-
 * ``step_trial``: the trial dynamics as a pure function of three uniforms, written once
-  and evaluated either with numpy or with TensorFlow (``where`` is the only backend op).
-* ``TwoStepEnv``: a gymnasium environment (one agent step at a time) for any agent.
-* ``BatchedTwoStep``: the same dynamics on ``[seeds, batch]`` tensors, used inside the
-  compiled trainer so a whole episode runs in one XLA call.
+  and evaluated either with numpy (the reference players) or with TensorFlow (``where`` is
+  the only backend op).
+* ``BatchedTwoStep``: the task on ``[seeds, batch]`` tensors, played by the compiled
+  trainer and test (a whole episode in one XLA call) and, one episode at a time, by the
+  gymnasium wrapper (``meta_rl.tasks.gym``).
 
 States: 0 = S1 (first stage), 1 = S2, 2 = S3. Actions: 0 = a1, 1 = a2. Action a1 commonly
 leads to S2 and a2 to S3; the "rich" second-stage state pays 1 with probability 0.9, the
-other with 0.1.
+other with 0.1. The observation is the one-hot of the observed state: with
+``steps_per_trial=2`` the agent sees S1, acts, sees S2/S3 (reward 0), acts again (the action
+has no effect) and receives the stage-2 reward; with ``steps_per_trial=1`` it sees the
+stage-2 state reached on the previous trial (S1 on the first) and gets the reward of the
+whole trial for its one action.
 """
 
 from __future__ import annotations
@@ -19,10 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action
+from meta_rl.tasks.base import BatchedTask
 
 N_STATES = 3
 N_ACTIONS = 2
@@ -106,71 +108,14 @@ def trial_uniforms(u_steps: np.ndarray, steps_per_trial: int) -> np.ndarray:
     """Map per-step uniforms ``[..., n_steps, 3]`` to the three uniforms each trial uses.
 
     With two steps per trial the swap and transition are drawn on the stage-1 step and the
-    reward on the stage-2 step, exactly as ``TwoStepEnv`` and ``BatchedTwoStep`` do.
+    reward on the stage-2 step, exactly as ``BatchedTwoStep`` does.
     """
     if steps_per_trial == 1:
         return u_steps
     return np.concatenate([u_steps[..., 0::2, :2], u_steps[..., 1::2, 2:3]], axis=-1)
 
 
-class TwoStepEnv(gym.Env):
-    """Gymnasium two-step task. Observation: one-hot of the observed state (3,).
-
-    With ``steps_per_trial=2`` the agent sees S1, acts, sees S2/S3 (reward 0), acts again
-    (the action has no effect) and receives the stage-2 reward. With ``steps_per_trial=1``
-    the agent sees the stage-2 state reached on the previous trial (S1 on the first) and
-    gets the reward of the whole trial for its one action. ``info`` describes the trial.
-    """
-
-    metadata = {"render_modes": []}
-
-    def __init__(self, params: TwoStepParams = BIORXIV_FINAL):
-        params.validate()
-        self.params = params
-        self.observation_space = gym.spaces.Box(0.0, 1.0, shape=(N_STATES,), dtype=np.float32)
-        self.action_space = gym.spaces.Discrete(N_ACTIONS)
-        self._step = 0
-        self._rich = 1
-        self._state = 0
-        self._trial_info: dict[str, int] = {}
-
-    def _obs(self, state: int) -> np.ndarray:
-        obs = np.zeros(N_STATES, dtype=np.float32)
-        obs[state] = 1.0
-        return obs
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        self._step = 0
-        self._rich = int(initial_rich(self.np_random.random()))
-        self._state = 0
-        return self._obs(0), {"trial": 0, "rich_state": self._rich}
-
-    def step(self, action):
-        action = checked_action(self.action_space, action, self._step >= self.params.n_steps)
-        p = self.params
-        u = self.np_random.random(N_UNIFORMS)
-        trial, stage = divmod(self._step, p.steps_per_trial)
-        if stage == 0:
-            rich, state, common, reward = step_trial(self._rich, action, u, p)
-            self._rich, self._state = int(rich), int(state)
-            self._trial_info = {"trial": trial, "action": action, "state": self._state,
-                                "common": int(common), "rich_state": self._rich}
-            if p.steps_per_trial == 2:
-                reward = 0.0  # the stage-2 step pays
-        else:
-            reward = stage2_reward(self._state, self._rich, u[2], p)
-        self._step += 1
-        trial_done = stage == p.steps_per_trial - 1
-        obs_state = self._state if (p.steps_per_trial == 1 or not trial_done) else 0
-        info = dict(self._trial_info, stage=stage)
-        if trial_done:
-            info["reward"] = int(reward)
-        terminated = self._step >= p.n_steps
-        return self._obs(obs_state), float(reward), terminated, False, info
-
-
-class BatchedTwoStep:
+class BatchedTwoStep(BatchedTask):
     """The two-step task on ``[seeds, batch]`` tensors for the compiled trainer.
 
     ``step`` returns a per-step record (action, state, common, reward, rich) from which
@@ -182,13 +127,7 @@ class BatchedTwoStep:
     n_actions = N_ACTIONS
     n_uniforms = N_UNIFORMS
     n_init = 1  # which second-stage state starts rich
-    encoder = None  # the observation goes to the LSTM as it is
-
-    def __init__(self, params: TwoStepParams, held_out: bool = False):
-        params.validate()
-        self.params = params
-        self.n_steps = params.n_steps
-        self.n_trials = params.n_trials
+    params: TwoStepParams
 
     def initial_state(self, u_init):
         import tensorflow as tf

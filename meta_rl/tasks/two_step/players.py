@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import meta_rl.tasks.two_step.analysis as analysis
-from meta_rl.tasks.two_step.env import N_UNIFORMS, TwoStepEnv, TwoStepParams, initial_rich, step_trial
+from meta_rl.tasks.gym import TaskEnv
+from meta_rl.tasks.two_step.env import N_UNIFORMS, TwoStepParams, initial_rich, step_trial
 
 TRIAL_KEYS = ("action", "state", "common", "reward", "rich_state")
 SEPARATED_SE = 100.0
@@ -164,29 +165,28 @@ def play_bayes(params: TwoStepParams, episodes: int, seed: int) -> dict[str, np.
     return analysis.bayes_observer(u_trials, u_init, params)
 
 
-def play_env(agent, env: TwoStepEnv, episodes: int, seed: int) -> dict[str, np.ndarray]:
-    """Play the gymnasium environment one step at a time, one episode after another.
+def play_env(agent, env: TaskEnv, episodes: int, seed: int) -> dict[str, np.ndarray]:
+    """Play a two-step gymnasium environment (``gym.make("meta_rl/TwoStep-...-v0").unwrapped``)
+    one step at a time: test episodes 0 to ``episodes - 1`` of its test stream ``seed``.
 
-    Episode ``e`` resets the environment with ``seed + e``. With two agent steps per trial
-    the stage-2 action is a dummy (it has no effect on the task). The trial description
-    comes from the environment's ``info``.
+    With two agent steps per trial the stage-2 action is a dummy (it has no effect on the
+    task): a trial's action, state, transition and rich state are its stage-1 step's
+    ``info``, its reward the stage-2 step's (as ``records_to_trials`` reads them).
     """
     params = env.params
     rng = np.random.default_rng([seed, 1])
     out = {k: np.zeros((episodes, params.n_trials), int) for k in TRIAL_KEYS}
     for e in range(episodes):
-        env.reset(seed=seed + e)
+        env.reset(seed=seed if e == 0 else None)  # then the stream's next episodes
         agent.reset(1)
-        done = False
-        while not done:
+        for n in range(params.n_trials):
             action = int(agent.choose(rng)[0])
-            _, _, done, _, info = env.step(action)
+            _, reward, _, _, info = env.step(action)
             if params.steps_per_trial == 2:
-                _, _, done, _, info = env.step(0)
-            n = info["trial"]
+                _, reward, _, _, _ = env.step(0)
             for key in TRIAL_KEYS:
-                out[key][e, n] = info[key]
-            agent.update(np.array([action]), np.array([info["state"]]), np.array([info["reward"]]))
+                out[key][e, n] = reward if key == "reward" else info[key]
+            agent.update(np.array([action]), np.array([info["state"]]), np.array([reward]))
     return out
 
 

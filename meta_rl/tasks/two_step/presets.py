@@ -6,7 +6,7 @@ beta_v = beta_e = 0.05, one episode per update.
 """
 
 from meta_rl.config import Config
-from meta_rl.tasks.two_step.env import ARXIV, BIORXIV_FINAL, BIORXIV_FIRST_TRY, TwoStepEnv
+from meta_rl.tasks.two_step.env import ARXIV, BIORXIV_FINAL, BIORXIV_FIRST_TRY
 
 VARIANTS = {
     "arxiv": ARXIV,
@@ -24,6 +24,6 @@ EPISODES = {
 PRESETS = {name: Config(name=name, task=params, episodes=EPISODES[name])
            for name, params in VARIANTS.items()}
 
-GYM_ENVS = {f"meta_rl/TwoStep-{name}-v0": (TwoStepEnv, {"params": params})
-            for name, params in VARIANTS.items()}
-"""``gym.make("meta_rl/TwoStep-biorxiv-final-v0")`` after ``import meta_rl.tasks.registry``."""
+GYM_ENVS = {f"meta_rl/TwoStep-{name}-v0": params for name, params in VARIANTS.items()}
+"""``gym.make("meta_rl/TwoStep-biorxiv-final-v0")`` after ``import meta_rl.tasks.registry``
+(the generic ``meta_rl.tasks.gym.TaskEnv`` of each variant)."""

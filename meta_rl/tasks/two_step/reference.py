@@ -19,26 +19,18 @@ import numpy as np
 
 import meta_rl.tasks.two_step.analysis as analysis
 import meta_rl.tasks.two_step.players as players
+import meta_rl.tasks.two_step.report as report
+from meta_rl import runs
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
+from meta_rl.experiment import LOG_EVERY, RESULTS, Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import plot_reward_curves
-from meta_rl.reproduce import (
-    LOG_EVERY,
-    RESULTS,
-    TEST_SEED_OFFSET,
-    Experiment,
-    RunSet,
-    Tested,
-    read_scalars,
-    scheduled_config,
-    test_checkpoints,
-    test_final,
-    train_run_set,
-)
-from meta_rl.tables import markdown_table, mean_se
+from meta_rl.reproduce import test_checkpoints, test_final, train_run_set
+from meta_rl.streams import TEST_SEED_OFFSET
 from meta_rl.tasks.two_step.plots import animate_episode, plot_stay_evolution, plot_stay_panels
 from meta_rl.tasks.two_step.presets import PRESETS
-from meta_rl.tasks.two_step.result import TestResult
+from meta_rl.tasks.two_step.result import SeedResult, bayes_stay
 
 REWARD_TAG = "perf/reward_per_100_trials"
 
@@ -123,7 +115,7 @@ def results_dir(ref: Reference, root: Path = RESULTS) -> Path:
 
 
 def run_dir(ref: Reference, seed: int, root: Path = RESULTS) -> Path:
-    return results_dir(ref, root) / f"model_{seed}"
+    return runs.run_dir(results_dir(ref, root), seed)
 
 
 def train_reference(ref: Reference, root: Path = RESULTS, episodes: int | None = None,
@@ -137,37 +129,10 @@ def reward_curves(ref: Reference, root: Path = RESULTS) -> dict[str, list[tuple]
     return {ref.name: [read_scalars(run_dir(ref, s, root), REWARD_TAG) for s in ref.seeds]}
 
 
-@dataclass
-class SeedResult:
-    """One seed's final checkpoint tested with frozen weights."""
-
-    seed: int
-    episode: int
-    """Training episodes of the checkpoint tested."""
-    test_seed: int
-    result: TestResult
-
-    @property
-    def stay(self) -> np.ndarray:
-        return self.result.stay
-
-    @property
-    def regression(self) -> analysis.Regression:
-        return self.result.regression
-
-    @property
-    def model_based(self) -> bool:
-        return self.result.model_based
-
-    def reward(self, player: str = "trials") -> float:
-        """Reward per 100 trials of the agent (``"trials"``), ``"random"`` or ``"bayes"``."""
-        return self.result.reward(player)
-
-
 def evaluate_seeds(family, ref: Reference, root: Path = RESULTS, episodes: int | None = None,
                    log=None) -> list[SeedResult]:
     """Test the final checkpoint of every seed on ``episodes`` (default ``ref.test_episodes``)
-    episodes of test stream ``1000 + seed``."""
+    episodes of test stream ``TEST_SEED_OFFSET + seed``."""
     out = []
     for seed in ref.seeds:
         episode, result = test_final(family, run_set(ref), seed, root, episodes or ref.test_episodes)
@@ -345,104 +310,16 @@ def paper_stay(ref: Reference) -> np.ndarray | None:
     return MARKERS["paper (Sim. 4)"] if "paper (Sim. 4)" in ref.markers else None
 
 
-def describe(summary: dict) -> str:
-    """A few lines of text about one variant's summary."""
-    mean = summary["mean"]
-    stay = " / ".join(f"{v:.3f}" for v in mean["stay"].values())
-    seconds = sum(summary["timing"]["train_seconds"].values())
-    lines = [
-        f"{summary['variant']}: {len(summary['seeds'])} seed(s) x {summary['training_episodes']} "
-        f"episodes (training took {seconds:.1f} s)",
-        f"  stay (common-rew / common-unrew / uncommon-rew / uncommon-unrew), mean: {stay}",
-        f"  reward per 100 trials: {mean['reward_per_100']:.1f} (random {mean['random_per_100']:.1f}, "
-        f"Bayes-optimal {mean['bayes_per_100']:.1f}); reward x transition {mean['interaction']:.2f}",
-        f"  model-based signature in {summary['model_based_seeds']} of {len(summary['seeds'])} seeds",
-    ]
-    return "\n".join(lines)
-
-
-def table(ref: Reference, summary: dict) -> str:
-    """``Experiment.table``: the variant's numbers (mean ± s.e. across seeds) beside the
-    original code's and the paper's, where those report this variant."""
-    per_seed = summary["per_seed"]
-    n = len(per_seed)
-    columns = [f"this repository ({n} seed{'s' * (n > 1)}{', mean ± s.e.' if n > 1 else ''})"]
-    original, paper = "original, seed 0" in ref.markers, "paper (Sim. 4)" in ref.markers
-    columns += ["original code, seed 0"] * original + ["paper (Sim. 4, read off)"] * paper
-    rows = [["", *columns]]
-    for b, name in enumerate(analysis.BINS):
-        rows.append([f"stay after {name.replace('-', ', ')}", mean_se([s["stay"][name] for s in per_seed])]
-                    + [f"{analysis.ORIGINAL_STAY[b]:.3f}"] * original
-                    + [f"≈ {analysis.PAPER_STAY[b]:.2f}"] * paper)
-    coef = [s["regression"]["reward x transition"]["coef"] for s in per_seed]
-    z = [s["regression"]["reward x transition"]["z"] for s in per_seed]
-    rows.append(["reward × transition (logistic, ±1 coded)",
-                 mean_se(coef, 2) + (f" (z {min(z):.1f}–{max(z):.1f})" if n > 1 else f" (z = {z[0]:.1f})")]
-                + ["–"] * original + ["–"] * paper)
-    rows.append(["model-based signature", f"{summary['model_based_seeds']} of {n} seeds"]
-                + ["the stay pattern"] * original + ["the stay pattern"] * paper)
-    rows.append(["reward per 100 trials", mean_se([s["reward_per_100"] for s in per_seed], 1)]
-                + [f"{analysis.ORIGINAL_REWARD:.1f}"] * original + ["–"] * paper)
-    mean = summary["mean"]
-    rows.append(["random agent / Bayes-optimal observer, same episodes",
-                 f"{mean['random_per_100']:.1f} / {mean['bayes_per_100']:.1f}"] + [""] * (original + paper))
-    seconds = sum(summary["timing"]["train_seconds"].values())
-    rows.append(["training", f"{summary['training_episodes']:,} episodes per seed, {seconds:.0f} s for all"]
-                + [""] * (original + paper))
-    note = (f"\n\n{summary['test_episodes']:,} test episodes of {summary['trials_per_episode']} trials per "
-            "seed, test stream 1000 + seed, frozen weights.")
-    return markdown_table(rows) + note
-
-
-def seed_table(seeds: list[SeedResult]) -> str:
-    """One line per seed: stay probabilities, rewards, interaction and the signature."""
-    head = (f"{'seed':>4} {'episode':>8} {'c-rew':>6} {'c-unr':>6} {'u-rew':>6} {'u-unr':>6} "
-            f"{'reward':>7} {'random':>7} {'Bayes':>6} {'r x t (z)':>14} {'model-based':>12}")
-    rows = [head]
-    for r in seeds:
-        stay = " ".join(f"{p:>6.3f}" for p in r.stay)
-        reg = r.regression
-        rows.append(f"{r.seed:>4} {r.episode:>8} {stay} {r.reward():>7.1f} {r.reward('random'):>7.1f} "
-                    f"{r.reward('bayes'):>6.1f} {reg.coef[3]:>6.2f} ({reg.z[3]:>5.1f}) "
-                    f"{'yes' if r.model_based else 'no':>12}")
-    stays = np.array([r.stay for r in seeds])
-    mean = " ".join(f"{p:>6.3f}" for p in stays.mean(axis=0))
-    rows.append(f"{'mean':>4} {'':>8} {mean} {np.mean([r.reward() for r in seeds]):>7.1f} "
-                f"{np.mean([r.reward('random') for r in seeds]):>7.1f} "
-                f"{np.mean([r.reward('bayes') for r in seeds]):>6.1f} "
-                f"{np.mean([r.regression.coef[3] for r in seeds]):>6.2f} {'':>7} "
-                f"{sum(r.model_based for r in seeds):>8} of {len(seeds)}")
-    return "\n".join(rows)
-
-
-def stay_comparison(seeds: list[SeedResult]) -> str:
-    """Mean stay probabilities (and range over seeds) beside the paper's and the original's."""
-    stays = np.array([r.stay for r in seeds])
-    bayes = np.array([bayes_stay(r) for r in seeds]).mean(axis=0)
-    rows = [f"{'previous trial':<22}{'this repository':>24}{'paper (Sim. 4)':>16}"
-            f"{'original, seed 0':>18}{'Bayes-optimal':>15}"]
-    for b, name in enumerate(analysis.BINS):
-        spread = f" ({stays[:, b].min():.2f}-{stays[:, b].max():.2f})" if len(stays) > 1 else ""
-        rows.append(f"{name:<22}{stays[:, b].mean():>12.3f}{spread:>12}"
-                    f"{analysis.PAPER_STAY[b]:>16.2f}{analysis.ORIGINAL_STAY[b]:>18.3f}{bayes[b]:>15.3f}")
-    rows.append("(mean over seeds, range in brackets; Bayes-optimal observer on the same test episodes)")
-    return "\n".join(rows)
-
-
-def bayes_stay(seed: SeedResult) -> np.ndarray:
-    """Stay probabilities of the Bayes-optimal observer on the seed's test episodes."""
-    b = seed.result.bayes
-    return analysis.stay_probabilities(b["action"], b["common"], b["reward"])
-
-
 def experiment(ref: Reference) -> Experiment:
     """``meta-rl reproduce <variant>``."""
     return Experiment(name=ref.name, directory=ref.directory,
                       run_sets=lambda episodes: [run_set(ref, episodes)],
                       summarize=functools.partial(summarize_tested, ref),
                       figures=functools.partial(write_figures, ref),
-                      describe=describe, table=functools.partial(table, ref),
-                      test_episodes=ref.test_episodes)
+                      describe=report.describe, table=functools.partial(report.table, ref.markers),
+                      test_episodes=ref.test_episodes,
+                      overview=Overview(report.SIMULATIONS[ref.name], f"`{ref.name}`", "docs/two-step.md",
+                                        report.headline))
 
 
 EXPERIMENTS = {name: experiment(ref) for name, ref in REFERENCES.items()}

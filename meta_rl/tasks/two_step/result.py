@@ -78,3 +78,36 @@ def test_result(config, played, seed: int, held_out: bool = True) -> TestResult:
     u_init = played.u_init[:, 0]
     return TestResult(trials, analysis.bayes_observer(u_trials, u_init, config.task),
                       analysis.random_agent(u_trials, u_init, config.task, seed), columns)
+
+
+@dataclass
+class SeedResult:
+    """One seed's final checkpoint tested with frozen weights."""
+
+    seed: int
+    episode: int
+    """Training episodes of the checkpoint tested."""
+    test_seed: int
+    result: TestResult
+
+    @property
+    def stay(self) -> np.ndarray:
+        return self.result.stay
+
+    @property
+    def regression(self) -> analysis.Regression:
+        return self.result.regression
+
+    @property
+    def model_based(self) -> bool:
+        return self.result.model_based
+
+    def reward(self, player: str = "trials") -> float:
+        """Reward per 100 trials of the agent (``"trials"``), ``"random"`` or ``"bayes"``."""
+        return self.result.reward(player)
+
+
+def bayes_stay(seed: SeedResult) -> np.ndarray:
+    """Stay probabilities of the Bayes-optimal observer on the seed's test episodes."""
+    b = seed.result.bayes
+    return analysis.stay_probabilities(b["action"], b["common"], b["reward"])

@@ -10,21 +10,21 @@ probability p, option 1 with 1 − p), in a stable and a volatile phase.
 Behrens' subjects also saw a random reward size on each option; here every win pays 1,
 since the simulation concerns the learning rate, not the weighting of magnitudes.
 
-``VolatilityEnv`` is the gymnasium view, ``BatchedVolatility`` the same rules on ``[seeds,
-batch]`` tensors for the compiled trainer; both build an episode's schedule from the same
-uniforms with ``schedule``. The agent observes nothing but its previous action and reward.
+``BatchedVolatility`` is the task on ``[seeds, batch]`` tensors (the gymnasium wrapper,
+``meta_rl.tasks.gym``, plays it one episode at a time); it builds an episode's schedule from
+uniforms with ``schedule``. The agent observes nothing but its previous action and reward
+(and a constant 1.0).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-import gymnasium as gym
 import numpy as np
 
-from meta_rl.tasks.base import checked_action, constant_observation
+from meta_rl.tasks.base import BatchedTask, constant_observation
 from meta_rl.tasks.blocks import block_ends, blocks_before
 
 ORDERS = ("random", "stable-first", "volatile-first")
@@ -117,44 +117,7 @@ def schedule(params: VolatilityParams, u, xp=np):
     return p0, xp.where(in_volatile, one, zero), block
 
 
-class VolatilityEnv(gym.Env):
-    """Gymnasium version: action 0/1 chooses an option; reward 1 if it is the one that pays.
-
-    The observation is the constant 0. ``info`` carries the trial, both options'
-    probabilities, the phase (``volatile``), the block and which option paid (``paid``).
-    """
-
-    metadata: dict[str, Any] = {"render_modes": []}
-
-    def __init__(self, params: VolatilityParams | None = None):
-        self.params = params or VolatilityParams()
-        self.params.validate()
-        self.observation_space = gym.spaces.Discrete(1)
-        self.action_space = gym.spaces.Discrete(2)
-        self._trial = self.params.n_trials  # reset() must come first
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        u = self.np_random.random(n_init(self.params)).astype(np.float32)
-        self._p0, self._volatile, self._block = (np.asarray(x) for x in schedule(self.params, u))
-        self._trial = 0
-        return 0, self._info(self._trial)
-
-    def _info(self, t: int) -> dict:
-        t = min(t, self.params.n_trials - 1)
-        return {"trial": t, "p0": float(self._p0[t]), "p1": float(1 - self._p0[t]),
-                "volatile": int(self._volatile[t]), "block": int(self._block[t])}
-
-    def step(self, action):
-        action = checked_action(self.action_space, action, self._trial >= self.params.n_trials)
-        info = self._info(self._trial)
-        paid = 0 if self.np_random.random() < self._p0[self._trial] else 1
-        info["paid"] = paid
-        self._trial += 1
-        return 0, float(action == paid), self._trial >= self.params.n_trials, False, info
-
-
-class BatchedVolatility:
+class BatchedVolatility(BatchedTask):
     """The task on ``[seeds, batch]`` tensors for the compiled trainer.
 
     Per-step records: action, reward, ``p0``, ``p1``, ``volatile``, ``block`` and ``paid``
@@ -163,13 +126,10 @@ class BatchedVolatility:
     obs_shape = (1,)
     n_actions = 2
     n_uniforms = 1  # which option pays
-    encoder = None
+    params: VolatilityParams
 
-    def __init__(self, params: VolatilityParams):
-        params.validate()
-        self.params = params
-        self.n_steps = params.n_steps
-        self.n_trials = params.n_trials
+    def __init__(self, params: VolatilityParams, held_out: bool = False):
+        super().__init__(params, held_out)
         self.n_init = n_init(params)
 
     def initial_state(self, u_init):

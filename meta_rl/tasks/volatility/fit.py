@@ -5,7 +5,8 @@ maximum likelihood, with profile-likelihood intervals.
 Exactly one option pays on each trial, so a choice and its reward tell which one did: the
 learner tracks q, its estimate that option 0 pays, with q += α (o − q) after each trial
 (o = 1 when option 0 paid), α being the learning rate of the trial's phase; it chooses
-option 0 with probability σ(β (q − (1 − q))). q starts at 0.5 in every episode.
+option 0 with probability σ(β (q − (1 − q))). q starts at 0.5 in every episode
+(``meta_rl.analysis.delta_rule.values`` on that one item).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
+from meta_rl.analysis.delta_rule import values
 from meta_rl.analysis.likelihood import maximise, parameter_interval
 
 NAMES = ("alpha_stable", "alpha_volatile", "beta")
@@ -27,36 +28,15 @@ def paid_option(actions, rewards) -> np.ndarray:
     return np.where(rewards > 0, actions, 1 - actions)
 
 
-def estimates(outcomes, alpha, q0: float = 0.5) -> np.ndarray:
-    """The delta rule's estimate before each trial, ``[E, N]``: q starts at ``q0`` and moves
-    by ``alpha [E, N]`` (the trial's learning rate) toward ``outcomes [E, N]``.
-
-    The recursion is linear, so it runs as a first-order filter (``scipy.signal.lfilter``)
-    over each stretch of trials where an episode's learning rate stays the same: a few
-    filter calls instead of a Python loop over trials (the fit calls this thousands of
-    times)."""
-    outcomes, alpha = np.asarray(outcomes, np.float64), np.asarray(alpha, np.float64)
-    n_episodes, n_trials = outcomes.shape
-    q = np.empty((n_episodes, n_trials + 1))
-    q[:, 0] = q0
-    edges = np.flatnonzero((np.diff(alpha, axis=1) != 0).any(axis=0)) + 1
-    for start, stop in zip([0, *edges], [*edges, n_trials]):
-        rates = alpha[:, start]
-        for rate in np.unique(rates):
-            rows = rates == rate
-            state = (1.0 - rate) * q[rows, start]
-            q[rows, start + 1:stop + 1], _ = signal.lfilter(
-                [rate], [1.0, rate - 1.0], outcomes[rows, start:stop], axis=1, zi=state[:, None])
-    return q[:, :-1]
-
-
 def phase_log_likelihood(theta, actions, rewards, volatile) -> float:
     """Log-likelihood of ``actions [E, N]`` under the learner with ``theta = (alpha_stable,
     alpha_volatile, beta)``; ``volatile [E, N]`` marks the volatile phase's trials."""
     alpha_stable, alpha_volatile, beta = theta
     actions = np.asarray(actions)
     option0_paid = (paid_option(actions, rewards) == 0).astype(np.float64)
-    q = estimates(option0_paid, np.where(np.asarray(volatile) > 0, alpha_volatile, alpha_stable))
+    alpha = np.where(np.asarray(volatile) > 0, alpha_volatile, alpha_stable)
+    # one item, tracked on every trial: the estimate that option 0 pays
+    q = values(np.zeros(actions.shape, int), option0_paid, alpha, q0=0.5, n_items=1)[..., 0]
     z = beta * (2.0 * q - 1.0)  # option 0's preference
     return float(np.sum(np.where(actions == 0, -np.logaddexp(0, -z), -np.logaddexp(0, z))))
 

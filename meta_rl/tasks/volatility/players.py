@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from meta_rl.analysis.delta_rule import update
+
 PLAYERS = {
     "delta rule, one rate": (0.2, 0.2, 5.0),
     "delta rule, faster when volatile": (0.1, 0.4, 5.0),
@@ -25,10 +27,10 @@ def play(alpha_stable: float, alpha_volatile: float, beta: float, p0, volatile, 
     p0, u_paid = np.asarray(p0), np.asarray(u_paid)
     alpha = np.where(np.asarray(volatile) > 0, alpha_volatile, alpha_stable)
     paid = np.where(u_paid < p0, 0, 1)
-    q = np.full(len(p0), 0.5)
+    q = np.full((len(p0), 1), 0.5)  # one item: the estimate that option 0 pays
     actions = np.zeros(p0.shape, int)
     for t in range(p0.shape[1]):
-        choose0 = rng.random(len(p0)) < 1.0 / (1.0 + np.exp(-beta * (2.0 * q - 1.0)))
+        choose0 = rng.random(len(p0)) < 1.0 / (1.0 + np.exp(-beta * (2.0 * q[:, 0] - 1.0)))
         actions[:, t] = np.where(choose0, 0, 1)
-        q += alpha[:, t] * ((paid[:, t] == 0) - q)
+        q = update(q, 0, paid[:, t] == 0, alpha[:, t])
     return {"action": actions, "reward": (actions == paid).astype(int)}

@@ -7,10 +7,11 @@ the agent both volatilities. Discount and learning rate as for the bandits
 """
 
 from meta_rl.config import Config
-from meta_rl.tasks.volatility.env import VolatilityEnv, VolatilityParams
+from meta_rl.tasks.volatility.env import VolatilityParams
 
 PRESETS = {"volatility-behrens": Config(name="volatility-behrens", task=VolatilityParams(),
                                         episodes=20000, gamma=0.8, lr=1e-3)}
 
-GYM_ENVS = {"meta_rl/Volatility-behrens-v0": (VolatilityEnv, {"params": VolatilityParams()})}
-"""``gym.make("meta_rl/Volatility-behrens-v0")`` after ``import meta_rl.tasks.registry``."""
+GYM_ENVS = {"meta_rl/Volatility-behrens-v0": VolatilityParams()}
+"""``gym.make("meta_rl/Volatility-behrens-v0")`` after ``import meta_rl.tasks.registry``
+(the generic ``meta_rl.tasks.gym.TaskEnv``)."""

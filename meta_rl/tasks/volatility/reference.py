@@ -2,8 +2,8 @@
 volatility``.
 
 Trains ``SEEDS`` of ``volatility-behrens`` into ``results/volatility/model_<seed>/``, tests
-each final checkpoint with frozen weights (test stream 1000 + seed, which training never
-used) beside the delta-rule reference players on the same episodes, fits the delta rule
+each final checkpoint with frozen weights (test stream ``TEST_SEED_OFFSET + seed``,
+which training never used) beside the delta-rule reference players on the same episodes, fits the delta rule
 with one learning rate per phase to every player, and writes ``learning_rates.png``,
 ``reversal_aligned.png`` and ``reward_curves.png`` besides what every experiment writes.
 """
@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from meta_rl.reproduce import Experiment, RunSet, Tested, plot_training_reward, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.plotting import plot_training_reward
+from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.volatility.analysis import reversal_aligned
 from meta_rl.tasks.volatility.plots import plot_learning_rates, plot_reversal_aligned
@@ -93,7 +95,7 @@ def table(summary: dict) -> str:
     seconds = summary.get("timing", {}).get("train_seconds", {}).get(PRESET)
     timing = f" Training took {seconds / 60:.1f} min for all seeds." if seconds else ""
     return (markdown_table(rows) + f"\n\n{summary['test_episodes']} test episodes of "
-            f"{summary['trials_per_episode']} trials per seed (test stream 1000 + seed), frozen weights. "
+            f"{summary['trials_per_episode']} trials per seed ({TEST_STREAM}), frozen weights. "
             f"Seeds whose volatile rate is at least {summary['ratio_target']} x the stable one, with "
             f"non-overlapping intervals: {summary['seeds_meeting_target']} of {len(summary['per_seed'])}. "
             "Behrens et al. 2007's subjects, fitted the same way, also learned faster in the volatile "
@@ -107,6 +109,16 @@ def describe(summary: dict) -> str:
             f">= {summary['ratio_target']}")
 
 
+def headline(summary: dict) -> str:
+    """``Overview.headline``: the volatile / stable learning-rate ratio."""
+    n = len(summary["per_seed"])
+    return (f"learning rate {summary['mean_ratio']:.2f} x faster when volatile; "
+            f"≥ {summary['ratio_target']} x in {summary['seeds_meeting_target']} of {n} seeds")
+
+
+OVERVIEW = Overview("Wang et al. 2018, Sim. 2: learning rate and volatility (Behrens et al. 2007)",
+                    f"`{PRESET}`", "docs/volatility.md", headline)
+
 EXPERIMENTS = {"volatility": Experiment(name="volatility", directory=DIRECTORY, run_sets=run_sets,
                                         summarize=summarize, figures=write_figures, describe=describe,
-                                        table=table, test_episodes=TEST_EPISODES)}
+                                        table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}

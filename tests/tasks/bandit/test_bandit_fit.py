@@ -5,7 +5,8 @@ import math
 
 import numpy as np
 
-from meta_rl.tasks.bandit.fit import delta_rule_log_likelihood, fit_delta_rule, simulate_delta_rule
+from meta_rl.analysis.delta_rule import delta_rule_log_likelihood, fit_delta_rule
+from meta_rl.tasks.bandit.players import simulate_delta_rule
 
 
 def test_likelihood_matches_a_plain_loop():

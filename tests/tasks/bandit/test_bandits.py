@@ -9,14 +9,13 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium.utils.env_checker import check_env
 
-import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.learn.evaluate import read_trials_csv
 from meta_rl.tasks.bandit import FAMILY
-from meta_rl.tasks.bandit.env import PROBABILITY_SETS, BanditEnv, BanditParams, BatchedBandit, arm_probs
+from meta_rl.tasks.bandit.env import PROBABILITY_SETS, BanditParams, BatchedBandit, arm_probs
+from meta_rl.tasks.gym import TaskEnv
 from meta_rl.tasks.registry import get_config, task_classes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,14 +30,16 @@ def cli(*args, timeout=300):
 
 
 @pytest.mark.parametrize("name", BANDIT_CONFIGS)
-def test_env_passes_gymnasium_checks(name):
-    env = gym.make(f"meta_rl/Bandit-{name.removeprefix('bandit-')}-v0").unwrapped
-    check_env(env, skip_render_check=True)
-    obs, info = env.reset(seed=3)
-    assert obs == 0 and 0 <= info["p0"] <= 1
+def test_env_shows_the_agent_what_training_showed_it(name):
+    env = gym.make(f"meta_rl/Bandit-{name.removeprefix('bandit-')}-v0")
+    obs, _ = env.reset(seed=3)
     for t in range(100):
-        _, reward, terminated, truncated, info = env.step(t % 2)
+        assert obs.tolist() == [1.0]  # the batched task's constant observation, as in training
+        obs, reward, terminated, truncated, info = env.step(t % 2)
         assert reward in (0.0, 1.0) and info["trial"] == t and not truncated
+        assert 0 <= info["p0"] <= 1 and 0 <= info["p1"] <= 1
+        if name != "bandit-independent":  # dependent arms: p1 = 1 - p0
+            assert info["p0"] + info["p1"] == pytest.approx(1.0)
         assert terminated == (t == 99)
     with pytest.raises(RuntimeError):
         env.step(0)
@@ -66,7 +67,7 @@ def test_bad_parameters_are_refused(bad):
     with pytest.raises(ValueError):
         BanditParams(**bad).validate()
     with pytest.raises(ValueError):
-        BanditEnv(BanditParams(**bad))
+        TaskEnv(BanditParams(**bad))
 
 
 def test_batched_bandit_pays_with_the_arm_probability():

@@ -5,22 +5,16 @@ unit coding against planted units, the CLI, the committed results."""
 import json
 from pathlib import Path
 
-import gymnasium as gym
 import numpy as np
-from gymnasium.utils.env_checker import check_env
+import tensorflow as tf
 
-import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
 from meta_rl.tasks.foraging.analysis import history_regression, matching, unit_coding
-from meta_rl.tasks.foraging.env import ForagingEnv, ForagingParams, base_probs
+from meta_rl.tasks.foraging.env import BatchedForaging, ForagingParams, base_probs
 from meta_rl.tasks.foraging.players import play
 
 ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,action,reward,p0,p1,block,value"
 PARAMS = ForagingParams()
-
-
-def test_env_passes_gymnasium_checks():
-    check_env(gym.make("meta_rl/Foraging-tsutsui-v0").unwrapped)
 
 
 def test_probabilities_leave_two_intervals_out_of_training():
@@ -36,14 +30,15 @@ def test_probabilities_leave_two_intervals_out_of_training():
 
 def test_baiting_pays_an_unvisited_option_with_the_compound_probability():
     """Left alone for n trials, an option pays with 1 − (1 − p)^(n+1) when chosen."""
-    n, wins, expected = 4, [], []
-    for episode in range(600):
-        env = ForagingEnv()
-        p1 = env.reset(seed=episode)[1]["p1"]
-        for _ in range(n):
-            env.step(0)
-        wins.append(env.step(1)[1])
-        expected.append(1 - (1 - p1) ** (n + 1))
+    n, episodes = 4, 600
+    rng = np.random.default_rng(0)
+    task = BatchedForaging(PARAMS, held_out=True)
+    state = task.initial_state(tf.constant(rng.random((1, episodes, 3)), tf.float32))
+    for t in range(n + 1):  # option 0 n times, then option 1
+        u = tf.constant(rng.random((1, episodes, 2)), tf.float32)
+        state, reward, record = task.step(state, tf.constant(t), tf.fill([1, episodes], int(t == n)), u)
+    wins = reward.numpy()[0]
+    expected = 1 - (1 - record["p1"].numpy()[0].astype(np.float64)) ** (n + 1)
     se = np.sqrt(np.mean(expected) * (1 - np.mean(expected)) / len(wins))
     assert abs(np.mean(wins) - np.mean(expected)) < 4 * se
 

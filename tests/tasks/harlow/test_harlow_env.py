@@ -1,5 +1,5 @@
 """The Harlow task (Wang et al. 2018, Simulation 5): rules, held-out sets, images, the three
-levels' gymnasium envs and their batched TensorFlow twin."""
+levels played through the gymnasium wrapper and batched, TensorFlow and numpy."""
 
 import dataclasses
 import itertools
@@ -10,21 +10,9 @@ import tensorflow as tf
 from gymnasium.utils.env_checker import check_env
 from PIL import Image
 
-from meta_rl.tasks.harlow.env import (
-    CHOICE,
-    HARLOW_LEVELS,
-    PIXELS,
-    PSYCHLAB,
-    RECORD_KEYS,
-    SYMBOLIC,
-    BatchedHarlow,
-    HarlowEnv,
-    HarlowParams,
-    draw_episode,
-    is_held_out,
-    records_to_trials,
-    symbolic_pairs,
-)
+from meta_rl.tasks.gym import TaskEnv
+from meta_rl.tasks.harlow.env import RECORD_KEYS, BatchedHarlow, HarlowParams
+from meta_rl.tasks.harlow.episodes import draw_episode, is_held_out, symbolic_pairs
 from meta_rl.tasks.harlow.objects import (
     PROCEDURAL_SPLIT,
     object_uniforms,
@@ -32,6 +20,9 @@ from meta_rl.tasks.harlow.objects import (
     render_objects,
     tf_ops,
 )
+from meta_rl.tasks.harlow.presets import HARLOW_LEVELS, PIXELS, PSYCHLAB, SYMBOLIC
+from meta_rl.tasks.harlow.psychlab import CHOICE
+from meta_rl.tasks.harlow.trials import records_to_trials
 
 LEVELS = list(HARLOW_LEVELS)
 
@@ -50,11 +41,16 @@ def scripted_action(p: HarlowParams, task: BatchedHarlow, state: dict) -> int:
     return toward(int(state["gaze"]), cx + (p.object_offset if side else -p.object_offset))
 
 
-def scripted(env: HarlowEnv) -> int:
-    return scripted_action(env.params, env.task, env._state)
+def env_state(env: TaskEnv) -> dict:
+    """The episode's task state as numpy, without the ``[1, 1]`` batch axes."""
+    return {k: v.numpy()[0, 0] for k, v in env.state.items()}
 
 
-def play(env: HarlowEnv, seed: int, policy) -> tuple[list[float], list[dict], list[np.ndarray]]:
+def scripted(env: TaskEnv) -> int:
+    return scripted_action(env.params, env.task, env_state(env))
+
+
+def play(env: TaskEnv, seed: int, policy) -> tuple[list[float], list[dict], list[np.ndarray]]:
     obs, _ = env.reset(seed=seed)
     rewards, infos, observations, done = [], [], [obs], False
     while not done:
@@ -65,17 +61,31 @@ def play(env: HarlowEnv, seed: int, policy) -> tuple[list[float], list[dict], li
     return rewards, infos, observations
 
 
+def chose(info: dict) -> bool:
+    return info["choice"] >= 0
+
+
+def trial_row(info: dict) -> dict:
+    """A step's record (its ``info``) where a choice was made: the trial, the objects on the
+    left and right, the rewarded one, the choice and its reward."""
+    trial, rewarded, other = int(info["trial"]), int(info["rewarded_object"]), int(info["other_object"])
+    side = (int(info["side_bits"]) >> trial) & 1  # the rewarded object's side on this trial
+    return {"trial": trial, "left_object": rewarded if side == 0 else other,
+            "right_object": other if side == 0 else rewarded, "rewarded_object": rewarded,
+            "choice": int(info["choice"]), "reward": float(info["choice_reward"])}
+
+
 def trial_rows(infos: list[dict]) -> list[dict]:
-    return [info for info in infos if "choice" in info]
+    return [trial_row(info) for info in infos if chose(info)]
 
 
 # --------------------------------------------------------------------------- API
 
 
 @pytest.mark.parametrize("level", LEVELS)
-def test_passes_gymnasium_checker(level):
-    check_env(HarlowEnv(HARLOW_LEVELS[level]), skip_render_check=True)
-    check_env(HarlowEnv(HARLOW_LEVELS[level], held_out=True), skip_render_check=True)
+def test_passes_gymnasium_checker_on_training_objects(level):
+    """(Held-out objects, the registered envs: ``tests/test_gym.py``.)"""
+    check_env(TaskEnv(HARLOW_LEVELS[level], held_out=False), skip_render_check=True)
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -97,7 +107,7 @@ def test_invalid_params_raise(changes, field):
     with pytest.raises(ValueError, match=field):
         params.validate()
     with pytest.raises(ValueError, match=field):
-        HarlowEnv(params)
+        TaskEnv(params)
     with pytest.raises(ValueError, match=field):
         BatchedHarlow(params)
 
@@ -123,7 +133,7 @@ def test_shapes_and_counts():
 def test_episode_rules(level):
     """Same pair and rewarded object all episode, 3 left + 3 right, +5 / -5, fresh draws."""
     params = HARLOW_LEVELS[level]
-    env = HarlowEnv(params)
+    env = TaskEnv(params, held_out=False)
     rng = np.random.default_rng(0)
     n_episodes = 300 if level != "psychlab" else 60
     patterns, first_is_rewarded = set(), []
@@ -149,7 +159,7 @@ def test_episode_rules(level):
         for row in rows:
             chosen = row["right_object"] if row["choice"] == 1 else row["left_object"]
             assert row["reward"] == (5.0 if chosen == row["rewarded_object"] else -5.0)
-        choice_rewards = [r for r, info in zip(rewards, infos) if "choice" in info]
+        choice_rewards = [r for r, info in zip(rewards, infos) if chose(info)]
         assert choice_rewards == [row["reward"] for row in rows]  # no fixation reward mixed in
         first_is_rewarded.append(min(next(iter(pairs))) == next(iter(rewarded)))
     if level != "psychlab":
@@ -165,7 +175,7 @@ def test_symbolic_held_out_pairs():
     assert abs(len(held) / 861 - 1 / 6) < 0.02
     assert set(train.ravel()) == set(held.ravel()) == set(range(42))  # every object in both
     for held_out, pair_set in ((False, train_set), (True, held_set)):
-        env = HarlowEnv(SYMBOLIC, held_out=held_out)
+        env = TaskEnv(SYMBOLIC, held_out=held_out)
         for seed in range(100):
             _, infos, _ = play(env, seed, lambda env: 0)
             row = trial_rows(infos)[0]
@@ -218,14 +228,15 @@ def test_image_dir(tmp_path):
         Image.fromarray(pixels).save(tmp_path / f"img{k:02d}.{'png' if k % 2 else 'jpg'}")
     (tmp_path / "notes.txt").write_text("not an image")
     params = HarlowParams(level="pixels", image_dir=str(tmp_path))
-    check_env(HarlowEnv(params), skip_render_check=True)
+    check_env(TaskEnv(params), skip_render_check=True)
     for held_out in (False, True):
-        env = HarlowEnv(params, held_out)
+        env = TaskEnv(params, held_out)
         for seed in range(20):
             env.reset(seed=seed)
             obs, _, _, _, _ = env.step(0)  # the fixation step: the pair shows next
             _, _, _, _, info = env.step(0)
-            ids = (info["left_object"], info["right_object"])
+            row = trial_row(info)
+            ids = (row["left_object"], row["right_object"])
             assert all((i >= 8) == held_out and 0 <= i < 10 for i in ids)
             images = render_objects(np.array(ids), 12, str(tmp_path))
             np.testing.assert_array_equal(obs[:, :12], images[0])
@@ -238,21 +249,21 @@ def test_image_dir(tmp_path):
 
 def test_psychlab_scripted_policy_earns_everything():
     for params in (PSYCHLAB, HarlowParams(reset_gaze=True), HarlowParams(frames_per_step=2)):
-        env = HarlowEnv(params)
+        env = TaskEnv(params)
         for seed in range(3):
             rewards, infos, observations = play(env, seed, scripted)
             rows = trial_rows(infos)
             assert [row["reward"] for row in rows] == [5.0] * 6
             assert sum(info["fixation"] for info in infos) == 6  # once per trial
             assert sum(rewards) == pytest.approx(6 * 1.0 + 6 * 5.0)
-            last = max(k for k, info in enumerate(infos) if "choice" in info)
+            last = max(k for k, info in enumerate(infos) if chose(info))
             assert all(r == 0.0 for r in rewards[last + 1:])  # blank after the 6th trial
             assert all(not obs.any() for obs in observations[last + 1:])
 
 
 def test_psychlab_noop_earns_one_fixation_reward():
     """The gaze starts on the cross: fixation pays once, then nothing is ever selected."""
-    env = HarlowEnv(PSYCHLAB)
+    env = TaskEnv(PSYCHLAB)
     rewards, infos, observations = play(env, 0, lambda env: 2)
     assert rewards[PSYCHLAB.fixation_frames - 1] == PSYCHLAB.fixation_reward
     assert sum(rewards) == PSYCHLAB.fixation_reward and not trial_rows(infos)
@@ -266,9 +277,9 @@ def test_psychlab_noop_earns_one_fixation_reward():
 def test_psychlab_holding_the_cross_pays_once_per_trial():
     """Stay on the cross 10 extra frames after each fixation, then choose: 6 fixations."""
     def lingering(env):
-        linger = env._linger = getattr(env, "_linger", 0) + (int(env._state["phase"]) == CHOICE)
+        linger = env.linger = getattr(env, "linger", 0) + (int(env_state(env)["phase"]) == CHOICE)
         return 2 if linger % 20 < 10 else scripted(env)
-    env = HarlowEnv(HarlowParams(episode_frames=200))
+    env = TaskEnv(HarlowParams(episode_frames=200))
     rewards, infos, _ = play(env, 5, lingering)
     assert len(trial_rows(infos)) == 6 and sum(info["fixation"] for info in infos) == 6
     assert sum(rewards) == pytest.approx(36.0)
@@ -276,12 +287,12 @@ def test_psychlab_holding_the_cross_pays_once_per_trial():
 
 def test_psychlab_budget_leaves_trials_without_choice():
     params = HarlowParams(episode_frames=30)
-    env = HarlowEnv(params)
+    env = TaskEnv(params)
     _, infos, _ = play(env, 0, scripted)
     n_done = len(trial_rows(infos))
     assert 0 < n_done < 6
     task = BatchedHarlow(params, backend="numpy")
-    state = task.initial_state(env.episode_uniforms)
+    state = task.initial_state(env.u_init)
     records = {k: [] for k in RECORD_KEYS}
     for t in range(params.n_steps):  # replay the same actions through the batched task
         state, _, record = task.step(state, t, np.int32(scripted_action(params, task, state)), None)
@@ -311,29 +322,29 @@ def test_batched_task_matches_gymnasium_env(level):
         pattern = ([2, 2, 2, 2, 0, 0, 2, 2, 2, 1, 1, 2, 2, 2] if params.frames_per_step == 1
                    else [2, 2, 0, 2, 2, 1, 2, 2])  # 2 frames a step: moves of 8 pixels
         actions[:, 0] = np.tile(pattern, n_steps)[:n_steps]
-    env = HarlowEnv(params)
-    gym_obs, gym_rewards, gym_rows, uniforms = [], [], [], []
+    env = TaskEnv(params)
+    gym_obs, gym_rewards, gym_rows, uniforms, step_uniforms = [], [], [], [], []
     for e in range(n_episodes):
         obs, _ = env.reset(seed=100 + e)
-        uniforms.append(env.episode_uniforms)
+        uniforms.append(env.u_init)
+        step_uniforms.append(env.u_steps)
         episode_obs, episode_rewards = [obs], []
         for t in range(n_steps):
             obs, reward, _, _, info = env.step(actions[t, e])
             episode_obs.append(obs)
             episode_rewards.append(reward)
-            if "choice" in info:
-                gym_rows.append((e, info["trial"], info["left_object"], info["right_object"],
-                                 info["rewarded_object"], info["choice"], info["reward"]))
+            if chose(info):
+                gym_rows.append((e, *trial_row(info).values()))
         gym_obs.append(episode_obs[:-1])
         gym_rewards.append(episode_rewards)
 
-    task = BatchedHarlow(params)
+    task = BatchedHarlow(params, held_out=True)  # TaskEnv plays the test's held-out objects
     state = task.initial_state(tf.constant(np.array(uniforms)[None]))  # [S=1, B, n_init]
     tf_obs, tf_rewards, records = [], [], {k: [] for k in RECORD_KEYS}
     for t in range(n_steps):
         tf_obs.append(task.observation(state).numpy()[0])
         state, reward, record = task.step(state, tf.constant(t), tf.constant(actions[t][None]),
-                                          tf.zeros([1, n_episodes, task.n_uniforms]))
+                                          tf.constant(np.array(step_uniforms)[None, :, t]))
         tf_rewards.append(reward.numpy()[0])
         for k in RECORD_KEYS:
             records[k].append(record[k].numpy()[0])
@@ -405,12 +416,12 @@ def test_draw_episode_is_a_function_of_the_uniforms():
 @pytest.mark.parametrize("level", ["symbolic", "pixels"])
 def test_fixation_step_is_blank_and_pays_nothing(level):
     """With ``fixation_step`` every trial starts with a blank step whose action is ignored."""
-    env = HarlowEnv(dataclasses.replace(HARLOW_LEVELS[level], preview_steps=0))
+    env = TaskEnv(dataclasses.replace(HARLOW_LEVELS[level], preview_steps=0))
     obs, _ = env.reset(seed=2)
     for trial in range(6):
         assert np.all(obs == 0.0)  # the fixation step: nothing to see
         obs, reward, _, _, info = env.step(trial % 2)
-        assert reward == 0.0 and "choice" not in info
+        assert reward == 0.0 and not chose(info)
         assert obs.max() > 0.0  # the pair
         obs, reward, terminated, _, info = env.step(1)
         assert info["trial"] == trial and info["choice"] == 1 and abs(reward) == 5.0
@@ -422,19 +433,19 @@ def test_preview_steps_show_the_pair_and_ignore_the_action(level, fixation_step)
     """With ``preview_steps`` the pair shows for that many steps, whose actions are ignored,
     before the choice step; the choice step shows the same pair."""
     params = dataclasses.replace(HARLOW_LEVELS[level], preview_steps=2, fixation_step=fixation_step)
-    env = HarlowEnv(params)
+    env = TaskEnv(params)
     obs, _ = env.reset(seed=5)
     rewards = []
     for trial in range(6):
         if fixation_step:
             assert np.all(obs == 0.0)
             obs, reward, _, _, info = env.step(0)
-            assert reward == 0.0 and "choice" not in info
+            assert reward == 0.0 and not chose(info)
         pair = obs.copy()
         assert pair.max() > 0.0
         for _ in range(2):  # the previews: the pair, no choice whatever the action
             obs, reward, _, _, info = env.step(trial % 2)
-            assert reward == 0.0 and "choice" not in info
+            assert reward == 0.0 and not chose(info)
             np.testing.assert_array_equal(obs, pair)
         obs, reward, terminated, _, info = env.step(1)
         assert info["trial"] == trial and info["choice"] == 1 and abs(reward) == 5.0

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from meta_rl.tasks.harlow.env import SIDE_PATTERNS
+from meta_rl.tasks.harlow.episodes import SIDE_PATTERNS
 from meta_rl.tasks.harlow.result import after_loss_same_sides, correct
 
 REWARDED, OTHER = 7, 3

@@ -10,22 +10,25 @@ import tensorflow as tf
 
 from meta_rl.agent.encoders import (
     FEATURES,
+    Seen,
     encode,
     encoder_backward,
     episode_maps,
     init_encoder,
-    screen_backward,
     view_features,
 )
 from meta_rl.agent.lstm import agent_input, init_params, lstm_backward, lstm_step
-from meta_rl.agent.network import encoder_kind, make_task, weight_shapes
+from meta_rl.agent.network import make_task, weight_shapes
 from meta_rl.cli import main
 from meta_rl.learn.evaluate import load_agent, read_trials_csv, run_test
 from meta_rl.learn.rollout import rollout
+from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.streams import episode_uniforms
-from meta_rl.reproduce import read_scalars
 from meta_rl.tasks.harlow import FAMILY
-from meta_rl.tasks.harlow.env import CHOICE, FIXATION, ITI, HarlowParams, is_held_out, records_to_trials
+from meta_rl.tasks.harlow.env import HarlowParams
+from meta_rl.tasks.harlow.episodes import is_held_out
+from meta_rl.tasks.harlow.psychlab import CHOICE, FIXATION, ITI
+from meta_rl.tasks.harlow.trials import records_to_trials
 from meta_rl.tasks.registry import get_config, task_classes
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -39,7 +42,7 @@ def cli(*args, timeout=300):
 
 
 def test_each_level_gets_its_encoder():
-    kinds = {name: encoder_kind(make_task(get_config(name)))
+    kinds = {name: make_task(get_config(name)).encoder
              for name in ("harlow-symbolic", "harlow-pixels", "harlow-psychlab", "biorxiv-final",
                           "bandit-easy")}
     assert kinds == {"harlow-symbolic": "embedding", "harlow-pixels": "objects",
@@ -96,7 +99,7 @@ def test_encoder_and_lstm_gradients_match_autodiff(kind, activation):
     expected = tape.gradient(loss, params)
     cache = {k: tf.stack([cc[k] for cc in caches]) for k in caches[0]}
     got, dx = lstm_backward(params, cache, tape.gradient(loss, hs), with_input=True)
-    got.update(encoder_backward(kind, params, obs, dx[..., :FEATURES], activation))
+    got.update(encoder_backward(kind, params, Seen(obs=obs), dx[..., :FEATURES], activation))
     assert set(got) == {k for k, g in expected.items() if g is not None}  # heads: unused here
     for k in got:
         np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=2e-5, rtol=1e-3)
@@ -151,9 +154,10 @@ def test_screen_gradients_equal_observation_gradients(level, activation):
     index = tf.stack([task.view(s)[0] for s in states])
     column = tf.stack([task.view(s)[1] for s in states])
     d = tf.random.stateless_normal([len(states), 2, 3, FEATURES], seed=[3, 4])
-    expected = encoder_backward(task.encoder, params, obs, d, activation)
-    got = screen_backward(task.encoder, params, task.screens(states[0]), index, column,
-                          task.obs_shape[1], d, activation)
+    expected = encoder_backward(task.encoder, params, Seen(obs=obs), d, activation)
+    seen = Seen(screens=task.screens(states[0]), view_index=index, view_column=column,
+                view_width=task.obs_shape[1])
+    got = encoder_backward(task.encoder, params, seen, d, activation)
     for k in expected:
         np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=1e-4, rtol=1e-4)
 
@@ -167,9 +171,9 @@ def test_training_metrics_count_the_trials(level):
     params.update(init_encoder(task.encoder, [0], task.obs_shape))
     u_env, u_action, u_init = episode_uniforms(tf.constant([0]), 1, tf.constant(0), task, 64)
     out = rollout(params, task, u_env, u_action, u_init, 8)
-    metrics = {k: v.numpy()[0] for k, v in task.training_metrics(out["records"]).items()}
+    metrics = {k: v.numpy()[0] for k, v in task.training_metrics(out.records).items()}
     assert tuple(metrics) == task.TRAINING_METRICS
-    trials = records_to_trials({k: np.moveaxis(v.numpy(), 0, -1)[0] for k, v in out["records"].items()},
+    trials = records_to_trials({k: np.moveaxis(v.numpy(), 0, -1)[0] for k, v in out.records.items()},
                                config.task)
     correct = trials["reward"] > 0
     np.testing.assert_allclose(metrics["trial1_correct"], correct[:, 0])

@@ -1,5 +1,5 @@
 """The reversal task (Bromberg-Martin et al. 2010; Wang et al. 2018, Simulation 3): blocks,
-the gymnasium and batched versions, the inferred-value analysis against learners whose
+the gymnasium env, the inferred-value analysis against learners whose
 answer is known, the CLI, the committed results."""
 
 import json
@@ -7,13 +7,12 @@ from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
-from gymnasium.utils.env_checker import check_env
+import pytest
 
-import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
 from meta_rl.tasks.registry import task_classes
 from meta_rl.tasks.reversal import FAMILY
 from meta_rl.tasks.reversal.analysis import inferred_value
-from meta_rl.tasks.reversal.env import ReversalEnv, ReversalParams, n_init, schedule
+from meta_rl.tasks.reversal.env import ReversalParams, n_init, schedule
 from meta_rl.tasks.reversal.players import inferring, model_free
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,10 +30,6 @@ def episodes(n, seed=0):
     return block, big, stimulus, reward
 
 
-def test_env_passes_gymnasium_checks():
-    check_env(gym.make("meta_rl/Reversal-bromberg-martin-v0").unwrapped)
-
-
 def test_blocks_reverse_the_large_stimulus():
     block, big, _, _ = episodes(200)
     for e in range(200):
@@ -47,7 +42,7 @@ def test_blocks_reverse_the_large_stimulus():
 
 
 def test_gymnasium_trials_pay_the_shown_stimulus():
-    env = ReversalEnv()
+    env = gym.make("meta_rl/Reversal-bromberg-martin-v0")
     obs, _ = env.reset(seed=4)
     rewards = []
     for step in range(PARAMS.n_steps):
@@ -58,7 +53,7 @@ def test_gymnasium_trials_pay_the_shown_stimulus():
             assert reward == 0.0
         else:
             paid = PARAMS.big_reward if shown == info["big_stimulus"] else PARAMS.small_reward
-            assert reward == paid and info["stimulus"] == shown
+            assert reward == pytest.approx(paid) and info["stimulus"] == shown  # float32 rewards
             rewards.append(reward)
     assert done and len(rewards) == PARAMS.n_trials
 

@@ -6,11 +6,8 @@ import dataclasses
 import json
 from pathlib import Path
 
-import gymnasium as gym
 import numpy as np
-from gymnasium.utils.env_checker import check_env
 
-import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
 from meta_rl.tasks.risky_choice.analysis import risky_by_probability
 from meta_rl.tasks.risky_choice.env import BLOCK_PROBS, PERMUTATIONS, RiskyChoiceParams, block_order, shift
 from meta_rl.tasks.risky_choice.players import play
@@ -18,10 +15,6 @@ from meta_rl.tasks.risky_choice.players import play
 ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,action,reward,p_risky,block,forced,shift,value"
 PARAMS = RiskyChoiceParams()
-
-
-def test_env_passes_gymnasium_checks():
-    check_env(gym.make("meta_rl/RiskyChoice-stopper-v0").unwrapped)
 
 
 def test_block_orders_cover_every_permutation_evenly():
@@ -58,7 +51,7 @@ def test_rpe_input_feeds_the_prediction_error():
 
     from meta_rl.agent.lstm import init_params
     from meta_rl.learn.rollout import rollout
-from meta_rl.streams import episode_uniforms
+    from meta_rl.streams import episode_uniforms
 
     task = PARAMS.make_task()
     params = {k: tf.constant(v) for k, v in init_params([0], 3, task.n_actions, 8).items()}
@@ -66,8 +59,8 @@ from meta_rl.streams import episode_uniforms
     column = 3 + task.n_actions  # observation (3), previous action (one-hot), then the signal
     for rpe_input in (False, True):
         out = rollout(params, task, u_env, u_action, u_init, 8, rpe_input=rpe_input)
-        signal = out["cache"]["xh"].numpy()[1:, 0, :, column]
-        rewards, values = out["rewards"].numpy()[:-1, 0], out["values"].numpy()[:-1, 0]
+        signal = out.cache["xh"].numpy()[1:, 0, :, column]
+        rewards, values = out.rewards.numpy()[:-1, 0], out.values.numpy()[:-1, 0]
         expected = rewards - values if rpe_input else rewards
         np.testing.assert_allclose(signal, expected, atol=1e-5)
 

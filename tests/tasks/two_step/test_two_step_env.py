@@ -1,4 +1,5 @@
-"""The two-step task: gymnasium API, statistics and encodings of each variant."""
+"""The two-step task: statistics and encodings of each variant, played batched and through
+the gymnasium wrapper, and the numpy dynamics the reference players use."""
 
 import math
 
@@ -6,19 +7,16 @@ import gymnasium as gym
 import numpy as np
 import pytest
 import tensorflow as tf
-from gymnasium.utils.env_checker import check_env
 
 import meta_rl.tasks.registry  # noqa: F401  (registers the environments)
 from meta_rl.tasks.two_step.env import (
     BatchedTwoStep,
-    TwoStepEnv,
+    initial_rich,
     records_to_trials,
     step_trial,
     trial_uniforms,
 )
 from meta_rl.tasks.two_step.presets import VARIANTS as TWO_STEP_VARIANTS
-
-IDS = [f"meta_rl/TwoStep-{name}-v0" for name in TWO_STEP_VARIANTS]
 
 
 def within(observed: float, p: float, n: int, sigmas: float = 5.0) -> bool:
@@ -26,16 +24,10 @@ def within(observed: float, p: float, n: int, sigmas: float = 5.0) -> bool:
     return abs(observed - p) <= sigmas * math.sqrt(p * (1 - p) / n)
 
 
-@pytest.mark.parametrize("env_id", IDS)
-def test_passes_gymnasium_checker(env_id):
-    env = gym.make(env_id).unwrapped
-    check_env(env, skip_render_check=True)
-
-
 @pytest.mark.parametrize("name", list(TWO_STEP_VARIANTS))
 def test_seed_reproduces_episode(name):
     def play(seed):
-        env = TwoStepEnv(TWO_STEP_VARIANTS[name])
+        env = gym.make(f"meta_rl/TwoStep-{name}-v0")
         obs, _ = env.reset(seed=seed)
         out, done, k = [obs], False, 0
         while not done:
@@ -49,18 +41,21 @@ def test_seed_reproduces_episode(name):
 
 
 def _play_trials(params, n_episodes, seed, policy):
-    env = TwoStepEnv(params)
-    rows = []
-    for e in range(n_episodes):
-        obs, info = env.reset(seed=seed + e)
-        observations, done = [obs], False
-        while not done:
-            obs, reward, done, _, info = env.step(policy(len(observations)))
-            observations.append(obs)
-            if "reward" in info:
-                rows.append((e, info["trial"], info["action"], info["state"], info["common"],
-                             info["reward"], info["rich_state"], reward))
-    return np.array(rows)
+    """``n_episodes`` of the batched task side by side, actions ``policy(shape)``: one row per
+    trial (episode, trial, action, state, common, reward, rich state)."""
+    rng = np.random.default_rng(seed)
+    task = BatchedTwoStep(params)
+    state = task.initial_state(tf.constant(rng.random((1, n_episodes, 1)), tf.float32))
+    records = []
+    for t in range(task.n_steps):
+        u = tf.constant(rng.random((1, n_episodes, 3)), tf.float32)
+        state, _, record = task.step(state, tf.constant(t), tf.constant(policy((1, n_episodes)), tf.int32), u)
+        records.append({k: v.numpy()[0] for k, v in record.items()})
+    trials = records_to_trials({k: np.stack([r[k] for r in records], axis=1) for k in records[0]},
+                               params.steps_per_trial)
+    episode, trial = np.meshgrid(np.arange(n_episodes), np.arange(params.n_trials), indexing="ij")
+    return np.stack([episode, trial] + [trials[k] for k in ("action", "state", "common", "reward",
+                                                           "rich_state")], axis=-1).reshape(-1, 7)
 
 
 @pytest.mark.parametrize("name", list(TWO_STEP_VARIANTS))
@@ -68,7 +63,7 @@ def test_transition_and_reward_rates(name):
     params = TWO_STEP_VARIANTS[name]
     rng = np.random.default_rng(0)
     rows = _play_trials(params, 300 if params.n_trials == 100 else 3000, 0,
-                        lambda _: int(rng.integers(2)))
+                        lambda shape: rng.integers(2, size=shape))
     action, state, common, reward, rich = rows[:, 2], rows[:, 3], rows[:, 4], rows[:, 5], rows[:, 6]
     n = len(rows)
     assert within(common.mean(), params.common_prob, n)
@@ -84,7 +79,7 @@ def test_transition_and_reward_rates(name):
 @pytest.mark.parametrize("name", list(TWO_STEP_VARIANTS))
 def test_swap_rate(name):
     params = TWO_STEP_VARIANTS[name]
-    rows = _play_trials(params, 200 if params.n_trials == 100 else 2000, 10, lambda _: 0)
+    rows = _play_trials(params, 200 if params.n_trials == 100 else 2000, 10, lambda shape: np.zeros(shape))
     rich = rows[:, 6].reshape(-1, params.n_trials)
     swaps = rich[:, 1:] != rich[:, :-1]
     if params.swap_prob == 0:
@@ -96,7 +91,7 @@ def test_swap_rate(name):
 
 def test_observations_final_variant():
     """biorxiv-final: S1 on the first trial, then the stage-2 state of the previous trial."""
-    env = TwoStepEnv(TWO_STEP_VARIANTS["biorxiv-final"])
+    env = gym.make("meta_rl/TwoStep-biorxiv-final-v0")
     obs, _ = env.reset(seed=3)
     assert obs.tolist() == [1, 0, 0]
     for _ in range(20):
@@ -107,9 +102,9 @@ def test_observations_final_variant():
 @pytest.mark.parametrize("name", ["arxiv", "biorxiv-first-try"])
 def test_observations_two_step_variants(name):
     """Two agent steps per trial: S1 -> S2/S3 (reward 0) -> S1 with the stage-2 reward."""
-    env = TwoStepEnv(TWO_STEP_VARIANTS[name])
+    env = gym.make(f"meta_rl/TwoStep-{name}-v0")
     obs, _ = env.reset(seed=4)
-    for _ in range(env.params.n_trials):
+    for _ in range(TWO_STEP_VARIANTS[name].n_trials):
         assert obs.argmax() == 0
         obs, reward, _, _, info = env.step(0)
         assert obs.argmax() == info["state"] in (1, 2) and reward == 0.0
@@ -119,47 +114,21 @@ def test_observations_two_step_variants(name):
 
 
 @pytest.mark.parametrize("name", list(TWO_STEP_VARIANTS))
-def test_batched_task_matches_gymnasium_env(name):
-    """The compiled trainer's task and the gymnasium env agree step for step."""
+def test_gymnasium_env_follows_the_numpy_dynamics(name):
+    """The gymnasium env (the batched task, one episode at a time) and the numpy trial
+    dynamics the reference players use agree trial for trial on the episode's uniforms."""
     params = TWO_STEP_VARIANTS[name]
-    rng = np.random.default_rng(5)
-    n_steps = params.n_steps
-    u = rng.random((n_steps, 1, 1, 3)).astype(np.float32)
-    u0 = np.float32(rng.random())
-    actions = rng.integers(0, 2, n_steps)
-
-    task = BatchedTwoStep(params)
-    state = task.initial_state(tf.constant([[u0]]))
-    rewards, obs = [], []
-    records = {k: [] for k in ("action", "state", "common", "reward", "rich_state")}
-    for t in range(n_steps):
-        obs.append(int(np.argmax(task.observation(state).numpy()[0, 0])))
-        state, r, rec = task.step(state, tf.constant(t), tf.constant([[actions[t]]]), tf.constant(u[t]))
-        rewards.append(float(r.numpy()[0, 0]))
-        for k in records:
-            records[k].append(rec[k].numpy()[0, 0])
-
-    class Fixed:  # hands the env the same per-step uniforms, in order
-        values = [u[t, 0, 0].astype(float) for t in range(n_steps)]
-
-        def random(self, size=None):
-            return self.values.pop(0)
-
-    env = TwoStepEnv(params)
-    first_obs, _ = env.reset(seed=0)
-    env._rich = 1 if u0 < 0.5 else 2  # the initial draw, from the same uniform
-    env._np_random = Fixed()
-    env_obs, env_rewards = [int(first_obs.argmax())], []
-    for t in range(n_steps):
-        o, r, done, _, _ = env.step(int(actions[t]))
-        env_obs.append(int(o.argmax()))
-        env_rewards.append(r)
-    assert env_rewards == rewards
-    assert env_obs[:-1] == obs
+    env = gym.make(f"meta_rl/TwoStep-{name}-v0").unwrapped
+    env.reset(seed=5)
+    actions = np.random.default_rng(5).integers(0, 2, params.n_steps)
+    records = {}
+    for action in actions:
+        env.step(int(action))
+        for k, v in env.record.items():
+            records.setdefault(k, []).append(v)
     trials = records_to_trials({k: np.array(v) for k, v in records.items()}, params.steps_per_trial)
-    # the same trials from the numpy dynamics on the per-trial uniforms
-    ut = trial_uniforms(u[:, 0, 0], params.steps_per_trial)
-    rich = 1 if u0 < 0.5 else 2
+    ut = trial_uniforms(env.u_steps, params.steps_per_trial)
+    rich = initial_rich(env.u_init[0])
     for n in range(params.n_trials):
         rich, state_n, common, reward = step_trial(rich, trials["action"][n], ut[n], params)
         assert (rich, state_n, int(common), reward) == (

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from meta_rl.tasks.gym import TaskEnv
 from meta_rl.tasks.two_step import players as baselines
-from meta_rl.tasks.two_step.env import TwoStepEnv
 from meta_rl.tasks.two_step.presets import VARIANTS as TWO_STEP_VARIANTS
 
 FINAL = TWO_STEP_VARIANTS["biorxiv-final"]
@@ -50,7 +50,7 @@ def test_play_is_seeded_and_agents_share_the_task_randomness():
 def test_env_play_matches_the_task_statistics(name):
     params = TWO_STEP_VARIANTS[name]
     trials = baselines.play_env(baselines.ModelBased(common_prob=params.common_prob),
-                                TwoStepEnv(params), 40, seed=0)
+                                TaskEnv(params), 40, seed=0)
     assert trials["action"].shape == (40, params.n_trials)
     common = (trials["action"] == 0) == (trials["state"] == 1)
     np.testing.assert_array_equal(common, trials["common"] == 1)
