@@ -153,7 +153,8 @@ def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[s
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     values = [np.asarray(trials[k]) for k in columns[2:]]
-    fmt = [int if np.issubdtype(v.dtype, np.integer) else (lambda x: f"{x:.6g}") for v in values]
+    # + 0.0 writes a negative zero (e.g. a manipulation's -2 x 0) as 0, as integers would be
+    fmt = [int if np.issubdtype(v.dtype, np.integer) else (lambda x: f"{x + 0.0:.6g}") for v in values]
     for e in range(n_episodes):
         for t in range(n_trials):
             writer.writerow([e, t] + [f(v[e, t]) for f, v in zip(fmt, values)])
