@@ -40,9 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--seeds", default="0-7")
     sweep.add_argument("--out", default="sweeps")
     sweep.add_argument("--test-episodes", type=int, default=300)
-    sweep.add_argument("--test-seed", type=int, default=TEST_SEED_OFFSET,
-                       help="seed s is tested with test seed TEST_SEED + s (default %(default)s, as the "
-                       "reference runs)")
+    sweep.add_argument("--validation-seed", type=int, default=TEST_SEED_OFFSET,
+                       help="seed s is tested on the validation episodes of seed VALIDATION_SEED + s "
+                       "(default %(default)s; a stream of its own: never the reference runs' test episodes)")
     sweep.add_argument("--quiet", action="store_true")
     _add_parallel_options(sweep)
     test = sub.add_parser("test", help="test a checkpoint with frozen weights")
@@ -134,7 +134,8 @@ def _sweep(args, extra: list[str]) -> None:
         print(f"setting {name}", file=sys.stderr)
         _run_training(config, seeds, out / name, args)
     task_family = family(base.task.kind)
-    rows = [test_setting(task_family, name, out / name, seeds, args.test_episodes, args.test_seed).row()
+    rows = [test_setting(task_family, name, out / name, seeds, args.test_episodes,
+                         args.validation_seed).row()
             for name, _ in settings]
     write_summary(out / "summary.csv", rows)
     print(format_table(rows))

@@ -1,7 +1,7 @@
 """Where every episode's randomness comes from: stateless draws keyed by (seed, stream, index).
 
 A task draws nothing itself: each episode's uniforms are a function of the run's seed, the
-stream (training or test) and the episode's index, so seeds trained together or alone see
+stream (training, test or validation) and the episode's index, so seeds trained together or alone see
 the same episodes, a test never replays a training episode, and the compiled trainer, the
 compiled test and the gymnasium wrapper (``meta_rl.tasks.gym``) play identical episodes.
 """
@@ -17,6 +17,9 @@ STREAM_TRAIN = 1
 """Random stream of training episodes."""
 STREAM_TEST = 2
 """Random stream of test episodes: a test never replays a training episode."""
+STREAM_VALIDATION = 3
+"""Random stream of the episodes ``meta-rl sweep`` chooses settings on: never a training or a
+test episode, so the reference runs' test numbers stay held out from the choice."""
 TEST_SEED_OFFSET = 1000
 """Seed ``s`` of a reference run is tested on the test stream of seed ``TEST_SEED_OFFSET + s``
 (training never uses the test stream)."""

@@ -7,13 +7,16 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from meta_rl.cli import main
 from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
+from meta_rl.learn.evaluate import load_agent, run_test
 from meta_rl.learn.parallel import split_seeds, train_local
 from meta_rl.learn.sweep import FIRST_COLUMNS
 from meta_rl.learn.trainer import train
-from meta_rl.tasks.registry import get_config
+from meta_rl.streams import STREAM_TEST, STREAM_VALIDATION, TEST_SEED_OFFSET
+from meta_rl.tasks.registry import family, get_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = dataclasses.replace(get_config("arxiv"), episodes=40, checkpoint_every=20, chunk=20)
@@ -62,6 +65,17 @@ def test_sweep_writes_summary(tmp_path, capsys):
     assert all(r["seeds"] == "2" for r in rows)
     assert (tmp_path / "lr=1e-3" / "model_1" / "ckpt-40.npz").exists()
     assert "interaction_mean" in capsys.readouterr().out
+    # settings are chosen on the validation stream, never on the reference runs' test episodes
+    two_step = family("two-step")
+
+    def reward(seed, stream):
+        config, _, params = load_agent(tmp_path / "lr=1e-3" / f"model_{seed}", two_step.task_classes())
+        result = run_test(two_step, config, params, TEST_SEED_OFFSET + seed, 20, stream=stream)
+        return result.metrics()["reward"]
+
+    validation = [reward(s, STREAM_VALIDATION) for s in (0, 1)]
+    assert float(rows[1]["reward_mean"]) == pytest.approx(np.mean(validation), rel=1e-3)  # 4 digits
+    assert validation[0] != reward(0, STREAM_TEST)
 
 
 def test_bad_sweep_grid(capsys):

@@ -72,3 +72,17 @@ def test_learns_the_two_step_task_quickly():
     reward = runs[0].history["reward"]
     # 1000 episodes x 100 trials: the standard error of each mean is < 0.2 reward per episode
     assert reward[-1000:].mean() > reward[:1000].mean() + 5.0
+
+
+def test_entropy_anneal_changes_only_what_it_should(tmp_path):
+    """An anneal from the weight to itself is the constant weight exactly; an anneal to zero
+    trains other weights."""
+    flat = dataclasses.replace(CONFIG, entropy_final=CONFIG.entropy_coef, entropy_anneal_episodes=40)
+    to_zero = dataclasses.replace(CONFIG, entropy_final=0.0, entropy_anneal_episodes=40)
+    for name, config in (("constant", CONFIG), ("flat", flat), ("to_zero", to_zero)):
+        train(config, [0], tmp_path / name, progress=False)
+    constant, same, other = (final_params(tmp_path / n, 0, c) for n, c in
+                             (("constant", CONFIG), ("flat", flat), ("to_zero", to_zero)))
+    for k in constant:
+        np.testing.assert_allclose(same[k], constant[k], rtol=1e-6, atol=1e-7)
+    assert not np.allclose(other["lstm_w"], constant["lstm_w"], rtol=1e-6, atol=1e-7)

@@ -32,3 +32,15 @@ def a2c_loss(logits: tf.Tensor, values: tf.Tensor, actions: tf.Tensor, returns: 
     entropy = -tf.reduce_sum(tf.reduce_sum(tf.exp(log_pi) * log_pi, axis=-1), axis=0)
     policy, value, entropy = (tf.reduce_mean(x, axis=-1) for x in (policy, value, entropy))
     return policy + value_coef * value - entropy_coef * entropy, policy, value, entropy
+
+
+def entropy_weight(first: float, final: float, anneal_episodes: int, episode):
+    """The entropy bonus's weight at training episode ``episode`` (a number or a tensor):
+    ``first`` falling linearly to ``final`` over the first ``anneal_episodes`` episodes, then
+    ``final``; ``first`` throughout when ``anneal_episodes`` is 0. A sampled policy pays for the
+    entropy it keeps, so annealing lets it end near deterministic (``Config.entropy_final``)."""
+    if anneal_episodes <= 0:
+        return first  # a constant: the compiled loss is the one without annealing
+    done = episode / anneal_episodes
+    done = tf.minimum(tf.cast(done, tf.float32), 1.0) if tf.is_tensor(done) else min(done, 1.0)
+    return first + (final - first) * done

@@ -72,14 +72,14 @@ class TestEpisodes:
 
 
 @functools.lru_cache(maxsize=8)
-def _make_test_fn(config: Config, held_out: bool, with_steps: bool):
+def _make_test_fn(config: Config, held_out: bool, with_steps: bool, stream: int):
     """The compiled test function of ``config``, built once per config: XLA compilation takes
     seconds, so testing many seeds or checkpoints of one config compiles only once."""
     task = make_task(config, held_out)
 
     @tf.function(jit_compile=True, autograph=False)
     def play(params, seeds, block):
-        u_env, u_action, u_init = episode_uniforms(seeds, STREAM_TEST, block, task, TEST_BLOCK)
+        u_env, u_action, u_init = episode_uniforms(seeds, stream, block, task, TEST_BLOCK)
         out = rollout(params, task, u_env, u_action, u_init, config.hidden, rpe_input=config.rpe_input,
                       feature_activation=config.feature_activation)
         steps = {}
@@ -99,14 +99,15 @@ def _per_episode(x: np.ndarray) -> np.ndarray:
 
 
 def play_test(config: Config, params: dict, seed: int, episodes: int,
-              held_out: bool = True, with_steps: bool = False) -> TestEpisodes:
+              held_out: bool = True, with_steps: bool = False, stream: int = STREAM_TEST) -> TestEpisodes:
     """Play ``episodes`` test episodes with frozen ``params`` from test stream ``seed`` (on
     the task's held-out items unless ``held_out`` is False, where it holds some out);
     ``with_steps`` keeps every step's observation, action, reward, value, policy and LSTM
-    state as well."""
+    state as well. ``stream``: ``meta_rl.streams.STREAM_VALIDATION`` plays the validation
+    episodes of seed ``seed`` instead (as ``meta-rl sweep`` does)."""
     if episodes <= 0:
         raise MetaRLError(f"episodes must be positive, got {episodes}")
-    play = _make_test_fn(config, held_out, with_steps)
+    play = _make_test_fn(config, held_out, with_steps, stream)
     weights = {k: tf.constant(np.asarray(v)[None]) for k, v in params.items()}
     seeds = tf.constant([seed], tf.int32)
     parts: dict[str, list] = {"records": [], "values": [], "u_steps": [], "u_init": [], "steps": []}
@@ -129,11 +130,12 @@ def play_test(config: Config, params: dict, seed: int, episodes: int,
 
 
 def run_test(family, config: Config, params: dict, seed: int, episodes: int, held_out: bool = True,
-             with_steps: bool = False):
+             with_steps: bool = False, stream: int = STREAM_TEST):
     """Test ``params`` on ``episodes`` episodes from test stream ``seed``: the family's result
     (``meta_rl.tasks.base.TestResult``: ``.trials``, ``.csv_columns``, ``.report()``...);
-    with ``with_steps`` also the played episodes' every step, as ``.steps``."""
-    played = play_test(config, params, seed, episodes, held_out, with_steps)
+    with ``with_steps`` also the played episodes' every step, as ``.steps``; ``stream`` as
+    ``play_test``."""
+    played = play_test(config, params, seed, episodes, held_out, with_steps, stream)
     result = family.test_result(config, played, seed, held_out)
     result.steps = played.steps
     return result

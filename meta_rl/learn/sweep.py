@@ -14,6 +14,7 @@ from meta_rl.config import Config, override
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text
 from meta_rl.runs import run_dir
+from meta_rl.streams import STREAM_VALIDATION
 from meta_rl.tables import format_columns
 
 FIRST_COLUMNS = ("setting", "seeds")
@@ -63,14 +64,17 @@ class SettingSummary:
 
 
 def test_setting(family, name: str, run_root: Path, seeds: list[int], episodes: int,
-                 test_seed: int) -> SettingSummary:
-    """Test every seed of one setting with frozen weights (test seed ``test_seed + seed``)."""
+                 offset: int) -> SettingSummary:
+    """Test every seed of one setting with frozen weights on the validation stream of seed
+    ``offset + seed`` (``STREAM_VALIDATION``: never the episodes the reference runs are
+    tested on, so choosing a setting by it leaves their test held out)."""
     from meta_rl.learn.evaluate import load_agent, run_test
 
     metrics = []
     for seed in seeds:
         config, _, params = load_agent(run_dir(run_root, seed), family.task_classes())
-        metrics.append(run_test(family, config, params, test_seed + seed, episodes).metrics())
+        metrics.append(run_test(family, config, params, offset + seed, episodes,
+                                stream=STREAM_VALIDATION).metrics())
     return SettingSummary(name, metrics)
 
 

@@ -21,7 +21,7 @@ from meta_rl.agent.network import agent_gradients, make_task
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text, locked
-from meta_rl.learn.a2c import a2c_loss, discounted_returns
+from meta_rl.learn.a2c import a2c_loss, discounted_returns, entropy_weight
 from meta_rl.learn.checkpoints import (
     HISTORY_KEYS,
     history_keys,
@@ -63,7 +63,8 @@ def make_train_fn(config: Config, jit: bool = True):
                 logits, values = sequence_heads(heads_params, out.h)
                 total, policy, value, entropy = a2c_loss(
                     logits, values, out.actions, returns, config.value_coef,
-                    config.entropy_coef)
+                    entropy_weight(config.entropy_coef, config.entropy_final, config.entropy_anneal_episodes,
+                                   tf.cast(start + i, tf.float32) * batch))
                 loss = tf.reduce_sum(total)  # seeds are independent: their sum separates
             grads, dh = tape.gradient(loss, [heads_params, out.h])
             grads.update(agent_gradients(task, params, out.cache, dh, out.seen, config.feature_activation))
