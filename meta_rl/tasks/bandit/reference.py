@@ -23,7 +23,7 @@ from meta_rl.plotting import plot_reward_curves
 from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
-from meta_rl.tasks.bandit.presets import PRESETS
+from meta_rl.tasks.bandit.presets import TWO_ARMED_PRESETS
 
 BANDIT_SEEDS = {"bandit-dependent-uniform": (0, 1, 2, 3, 4), "bandit-easy": (0,),
                 "bandit-medium": (0,), "bandit-hard": (0,), "bandit-independent": (0,)}
@@ -34,7 +34,8 @@ DIRECTORY = "bandits"
 
 def run_sets(episodes: int | None = None, seeds: dict[str, tuple[int, ...]] = BANDIT_SEEDS) -> list[RunSet]:
     """Each config's seeds, final checkpoint only (``episodes`` shortens the runs)."""
-    return [RunSet(scheduled_config(PRESETS[name], episodes or PRESETS[name].episodes), config_seeds,
+    presets = TWO_ARMED_PRESETS
+    return [RunSet(scheduled_config(presets[name], episodes or presets[name].episodes), config_seeds,
                    f"{DIRECTORY}/{name}") for name, config_seeds in seeds.items()]
 
 
@@ -49,11 +50,11 @@ def cross_test(tested: Tested, episodes: int | None = None) -> dict:
     for run_set in tested.run_sets:
         for seed in run_set.seeds:
             _, _, params = load_agent(run_set.run_dir(seed, tested.root), tested.family.task_classes())
-            for other in PRESETS:
+            for other in TWO_ARMED_PRESETS:
                 own = tested.results.get((run_set.name, seed)) if other == run_set.name else None
                 n = episodes or len(tested.results[run_set.name, seed].trials["action"])
                 results[run_set.name, other, seed] = own or run_test(
-                    tested.family, PRESETS[other], params, TEST_SEED_OFFSET + seed, n)
+                    tested.family, TWO_ARMED_PRESETS[other], params, TEST_SEED_OFFSET + seed, n)
     return results
 
 
@@ -81,7 +82,7 @@ def summarize(tested: Tested) -> dict:
                                                for s in config_seeds])),
                        "thompson": float(np.mean([results[name, other, s].final_regret("thompson")[0]
                                                   for s in config_seeds]))}
-               for other in PRESETS}
+               for other in TWO_ARMED_PRESETS}
         for name, config_seeds in seeds.items()}
     return {"configs": per_config, "generalisation": generalisation}
 
