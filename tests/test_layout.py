@@ -1,5 +1,5 @@
-"""The package's shape: imports flow one way, generic code names no task family, nothing
-edits the module search path, and importing any module prints nothing."""
+"""The package's shape: imports flow one way, generic code names no task family, no module
+over 400 lines, nothing edits the module search path, and importing any module prints nothing."""
 
 import ast
 import re
@@ -67,6 +67,15 @@ def test_generic_code_names_no_family():
         text = path.read_text()
         named = [f for f, pattern in patterns.items() if pattern.search(text)]
         assert not named, f"{path.relative_to(ROOT)} names {named}"
+
+
+MAX_LINES = 400
+"""A module longer than this has more than one job (the developers' guide)."""
+
+
+def test_no_module_is_over_400_lines():
+    sizes = {str(p.relative_to(ROOT)): len(p.read_text().splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert {p: n for p, n in sizes.items() if n > MAX_LINES} == {}
 
 
 def test_nothing_edits_sys_path():

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from meta_rl.tasks.bandit import bayes_optimal, rl2
+import meta_rl.tasks.bandit.bayes_optimal as bayes_optimal
+import meta_rl.tasks.bandit.rl2 as rl2
 from meta_rl.tasks.bandit.env import N_ARMS, arm_prob_matrix, records_to_trials
 from meta_rl.tasks.bandit.players import cumulative_regret, expected_reward, play, regret
 
