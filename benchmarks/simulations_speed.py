@@ -1,8 +1,11 @@
-"""Wall time of training one seed of each of Wang et al. 2018's other simulations with its
-preset (issue target: at most 10 minutes per seed on 2 CPU cores).
+"""Wall time of training one seed of a preset: by default each of Wang et al. 2018's other
+simulations (issue target: at most 10 minutes per seed on 2 CPU cores); any presets with
+``--presets``, their table published under its own ``--table`` name.
 
     python benchmarks/simulations_speed.py                    # every preset below, full length
     python benchmarks/simulations_speed.py --presets volatility-behrens --publish
+    python benchmarks/simulations_speed.py --presets bandit-k5-n10 bandit-k50-n500 --target 30 \
+        --table bandits-speed --publish
 
 Each preset trains in a fresh process into a temporary directory (import and compile
 included); exits non-zero when one takes longer than ``--target`` minutes.
@@ -27,6 +30,9 @@ def main() -> int:
     parser.add_argument("--target", type=float, default=10.0, help="minutes per seed; 0: no target")
     parser.add_argument("--publish", action="store_true",
                         help="record the table in benchmarks/results/ and the documents")
+    parser.add_argument("--table", default="simulations-speed",
+                        help="the published table's name: benchmarks/results/TABLE.md, the documents' "
+                        "benchmark-TABLE block (default %(default)s)")
     args = parser.parse_args()
     slow = False
     rows = ["| preset | episodes | one seed, wall | episodes per second | target |", "|---|---|---|---|---|"]
@@ -39,7 +45,7 @@ def main() -> int:
         rows.append(f"| {name} | {episodes:,} | {minutes:.1f} min | {episodes / minutes / 60:,.0f} | "
                     + (f"{args.target:.0f} min: {'missed' if missed else 'met'} |" if args.target else "|"))
     if args.publish:
-        publish("simulations-speed", "\n".join(rows))
+        publish(args.table, "\n".join(rows))
     return 1 if slow else 0
 
 

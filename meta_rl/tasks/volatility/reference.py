@@ -28,9 +28,10 @@ RATIO_TARGET = 1.2
 """The volatile learning rate must be at least this many times the stable one."""
 
 
-def run_sets(episodes: int | None = None) -> list[RunSet]:
+def run_sets(episodes: int | None = None, seeds: tuple[int, ...] = SEEDS) -> list[RunSet]:
+    """The one run set (``episodes`` shortens the runs; ``seeds``: a subset, e.g. to look quickly)."""
     config = PRESETS[PRESET]
-    return [RunSet(scheduled_config(config, episodes or config.episodes), SEEDS, DIRECTORY)]
+    return [RunSet(scheduled_config(config, episodes or config.episodes), seeds, DIRECTORY)]
 
 
 def _fit_dict(fit) -> dict:
