@@ -24,9 +24,15 @@ def update(q, items, rewards, alpha) -> np.ndarray:
     """The values ``q [E, n_items]`` after one trial: row e's item ``items[e]`` moves by
     ``alpha`` (a float or one rate per row) toward ``rewards[e]``. Returns a new array."""
     q = np.array(q, np.float64)
-    rows = np.arange(len(q))
-    q[rows, items] += alpha * (rewards - q[rows, items])
+    _move(q, np.arange(len(q)), items, rewards, alpha)
     return q
+
+
+def _move(q: np.ndarray, rows: np.ndarray, items, rewards, alpha) -> None:
+    """The update in place on ``q``: row ``rows[e]``'s item ``items[e]`` moves by ``alpha``
+    toward ``rewards[e]`` (``values`` calls it once a trial, the fits thousands of times)."""
+    current = q[rows, items]
+    q[rows, items] = current + alpha * (rewards - current)
 
 
 def choice_probability(q, beta: float) -> np.ndarray:
@@ -42,9 +48,10 @@ def values(items, rewards, alpha, q0: float = 0.0, n_items: int = 2) -> np.ndarr
     alpha = np.broadcast_to(np.asarray(alpha, np.float64), items.shape)
     q = np.full((len(items), n_items), float(q0))
     out = np.zeros(items.shape + (n_items,))
+    rows = np.arange(len(items))
     for t in range(items.shape[1]):
         out[:, t] = q
-        q = update(q, items[:, t], rewards[:, t], alpha[:, t])
+        _move(q, rows, items[:, t], rewards[:, t], alpha[:, t])
     return out
 
 
