@@ -18,7 +18,7 @@ from meta_rl import files
 from meta_rl.cli import main
 from meta_rl.errors import MetaRLError
 from meta_rl.learn import parallel, trainer
-from meta_rl.learn.checkpoints import list_checkpoints, read_checkpoint
+from meta_rl.learn.checkpoints import list_checkpoints
 from meta_rl.learn.tensorboard import last_logged_step
 from meta_rl.tasks.registry import get_config
 from meta_rl.tasks.two_step.analysis import Regression
@@ -116,8 +116,8 @@ def test_locks_are_released_and_exclusive(tmp_path):
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
 def test_stopping_the_parent_stops_its_workers(tmp_path, how):
-    def args(episodes):
-        return ["train", "arxiv", "--seeds", "0-1", "--workers", "2", "--out", str(tmp_path),
+    def args(episodes, workers=2):
+        return ["train", "arxiv", "--seeds", "0-1", "--workers", str(workers), "--out", str(tmp_path),
                 "--episodes", str(episodes), "--checkpoint-every", "200", "--chunk", "100", "--quiet"]
 
     parent = start(*args(40000))
@@ -133,14 +133,10 @@ def test_stopping_the_parent_stops_its_workers(tmp_path, how):
     if how == signal.SIGTERM:
         assert parent.returncode == 130
         assert "interrupted: rerun the same command" in parent.stderr.read()
-    stopped = {s: list_checkpoints(tmp_path / f"model_{s}")[-1] for s in (0, 1)}
-    for episode, path in stopped.values():  # the last checkpoints are whole
-        assert read_checkpoint(path).episode == episode
-    if how == signal.SIGTERM:
-        return  # resuming is the same as after SIGKILL (below), the harder case
-    # the same command (shorter) resumes from them
-    stopped = {s: episode for s, (episode, _) in stopped.items()}
-    resumed = subprocess.run([sys.executable, "-m", "meta_rl", *args(max(stopped.values()) + 200)],
+    # the last checkpoints are valid: the same command (shorter; in one process, which reads
+    # the checkpoints as the workers would) resumes from them
+    stopped = {s: list_checkpoints(tmp_path / f"model_{s}")[-1][0] for s in (0, 1)}
+    resumed = subprocess.run([sys.executable, "-m", "meta_rl", *args(max(stopped.values()) + 200, workers=1)],
                              cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     for s in (0, 1):
