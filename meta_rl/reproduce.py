@@ -104,10 +104,11 @@ def test_final(family: TaskFamily, run_set: RunSet, seed: int, root: Path = RESU
     return episode, run_test(family, config, params, TEST_SEED_OFFSET + seed, episodes)
 
 
-def test_checkpoints(family: TaskFamily, directory: Path, test_seed: int, episodes: int,
+def test_checkpoints(family: TaskFamily, directory: Path, seed: int, episodes: int,
                      config: Config | None = None) -> list[tuple[int, TestResult]]:
-    """``(training episode, TestResult)`` of every checkpoint in the run directory (oldest
-    first), all on the same test episodes of ``config``'s task (default: the run's own)."""
+    """``(training episode, TestResult)`` of every checkpoint in the run directory of ``seed``
+    (oldest first), all on the same test episodes (test stream ``TEST_SEED_OFFSET + seed``)
+    of ``config``'s task (default: the run's own)."""
     from meta_rl.config import load_config
 
     own = load_config(directory, family.task_classes())
@@ -117,7 +118,7 @@ def test_checkpoints(family: TaskFamily, directory: Path, test_seed: int, episod
     out = []
     for episode, path in found:
         _, params, _ = load_checkpoint(path, own)
-        out.append((episode, run_test(family, config or own, params, test_seed, episodes)))
+        out.append((episode, run_test(family, config or own, params, TEST_SEED_OFFSET + seed, episodes)))
     return out
 
 

@@ -163,11 +163,11 @@ def test_result(config, played, seed: int, held_out: bool = True,
         names = K_ARMED_BASELINES if baselines is None else baselines
         return BanditResult(trials, {name: play(name, p, u_reward, rng, **settings.get(name, {}))
                                      for name in names}, probabilities=p)
-    p = np.stack([trials["p0"][:, 0], trials["p1"][:, 0]], axis=1).astype(float)
-    out = {}
+    result = BanditResult(trials)
+    p = result.p.astype(float)
     for name in BASELINES if baselines is None else baselines:
         if name != BAYES_OPTIMAL:
-            out[name] = play(name, p, u_reward, rng)
+            result.baselines[name] = play(name, p, u_reward, rng)
         elif bayes_optimal_fits(params):
-            out[name] = bayes_optimal.play(bayes_optimal.prior_name(params), p, u_reward)
-    return BanditResult(trials, out)
+            result.baselines[name] = bayes_optimal.play(bayes_optimal.prior_name(params), p, u_reward)
+    return result

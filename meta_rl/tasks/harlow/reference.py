@@ -23,7 +23,7 @@ from meta_rl.experiment import RESULTS, Experiment, Overview, RunSet, Tested, sc
 from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import plot_reward_curves
 from meta_rl.reproduce import test_checkpoints
-from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
+from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.harlow.features import N_OBJECTS, dead_object_features
 from meta_rl.tasks.harlow.plots import (
@@ -107,8 +107,7 @@ def summarize(tested: Tested) -> dict:
                 "after_loss_same_sides_per_seed": [round(r.after_loss_same_sides, 4) for r in rs], **dead}
             continue
         seed = run_set.seeds[0]
-        over = test_checkpoints(tested.family, run_set.run_dir(seed, tested.root), TEST_SEED_OFFSET + seed,
-                                episodes)
+        over = test_checkpoints(tested.family, run_set.run_dir(seed, tested.root), seed, episodes)
         levels[name] = {
             "value_coef": run_set.config.value_coef,
             "seeds": list(run_set.seeds),

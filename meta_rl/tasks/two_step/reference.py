@@ -172,7 +172,7 @@ def stay_evolution(family, ref: Reference, root: Path = RESULTS, episodes: int |
     """
     episodes = episodes or max(1, ref.test_episodes // 3)
     seeds = list(ref.evolution_seeds)
-    tested = {s: dict(test_checkpoints(family, run_dir(ref, s, root), TEST_SEED_OFFSET + s, episodes))
+    tested = {s: dict(test_checkpoints(family, run_dir(ref, s, root), s, episodes))
               for s in seeds}
     common = sorted(set.intersection(*(set(t) for t in tested.values())))
     if max_checkpoints and len(common) > max_checkpoints:
