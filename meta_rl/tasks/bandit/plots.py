@@ -82,3 +82,36 @@ def plot_bandit_episodes(examples: dict[str, tuple[dict, np.ndarray]], path: str
     axes[-1, 0].set_xlabel("trial")
     fig.tight_layout()
     return finish(fig, True, path)
+
+
+def plot_k_armed(summary: dict, players: tuple[str, ...] = ("gittins", "thompson", "ucb1", "greedy"),
+                 path: str | Path | None = None):
+    """Expected total reward against the number of arms, one panel per episode length
+    (``k_armed.summarize``'s summary): the agent (mean ± s.e. over seeds), our classical players
+    and, as open markers, RL²'s agent and Gittins index from its Table 1."""
+    cells = list(summary["cells"].values())
+    lengths = sorted({c["n"] for c in cells})
+    fig, axes = plt.subplots(1, len(lengths), figsize=(3.4 * len(lengths), 3.3), squeeze=False)
+    for ax, n in zip(axes[0], lengths):
+        row = sorted((c for c in cells if c["n"] == n), key=lambda c: c["k"])
+        x = np.arange(len(row))
+        seeds = [np.asarray(c["agent_per_seed"]) for c in row]
+        se = [s.std(ddof=1) / np.sqrt(len(s)) if len(s) > 1 else 0.0 for s in seeds]
+        ax.errorbar(x, [s.mean() for s in seeds], yerr=se, color="black", linewidth=2, capsize=3,
+                    label="meta-RL agent (ours)")
+        for player in players:
+            color, style = PLAYER_STYLES.get(player, (None, "-"))
+            ax.plot(x, [c["expected_reward"][player] for c in row], color=color, linestyle=style,
+                    label=player)
+        for column, marker in (("rl2", "o"), ("gittins", "s")):
+            ax.plot(x, [c["paper"][column] if c["paper"] else np.nan for c in row], marker, mfc="none",
+                    color="black" if column == "rl2" else PLAYER_STYLES["gittins"][0],
+                    label=f"{'RL²' if column == 'rl2' else 'Gittins'} (Table 1)")
+        ax.set_xticks(x, [str(c["k"]) for c in row])
+        ax.set_xlabel("arms k")
+        ax.set_title(f"n = {n} pulls", fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("expected total reward per episode")
+    axes[0, 0].legend(fontsize=7)
+    fig.tight_layout()
+    return finish(fig, True, path)

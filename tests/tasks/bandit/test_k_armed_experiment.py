@@ -1,0 +1,65 @@
+"""RL²'s Table 1 as a reference experiment (``k_armed.py``): tiny runs of two cells through the
+reproduce pipeline, the summary checked against the test logs it writes, the table and figure."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+from meta_rl import reproduce
+from meta_rl.learn.evaluate import read_trials_csv
+from meta_rl.tasks.bandit import FAMILY, k_armed, rl2
+
+
+def tiny_experiment():
+    """Two cells of Table 1 (one of them the stretch cell), two seeds, short runs."""
+    def run_sets(episodes=None):
+        chosen = [r for r in k_armed.run_sets(40, seeds=(0, 1))
+                  if k_armed.cell(r.config) in ((10, 5), k_armed.STRETCH_CELL)]
+        return [dataclasses.replace(r, config=dataclasses.replace(r.config, task=dataclasses.replace(
+            r.config.task, n_trials=min(r.config.task.n_trials, 20)))) if k_armed.cell(r.config) != (10, 5)
+            else r for r in chosen]
+    return dataclasses.replace(k_armed.EXPERIMENT, run_sets=run_sets, test_episodes=25)
+
+
+@pytest.fixture(scope="module")
+def reproduced(tmp_path_factory):
+    root = tmp_path_factory.mktemp("results")
+    summary = reproduce.reproduce(FAMILY, tiny_experiment(), root, progress=False, log=lambda m: None)
+    return root, summary
+
+
+def test_summary_is_the_test_logs(reproduced):
+    root, summary = reproduced
+    cell = summary["cells"]["bandit-k5-n10"]
+    assert (cell["n"], cell["k"], cell["seeds"], cell["test_episodes"]) == (10, 5, [0, 1], 25)
+    assert cell["paper"] == rl2.paper_rewards(10, 5)
+    for i, seed in enumerate(cell["seeds"]):
+        run = root / "bandits-k-armed" / "bandit-k5-n10" / f"model_{seed}"
+        trials = read_trials_csv(run / "test_trials.csv.gz")
+        per_episode = trials["p_action"].reshape(25, 10).sum(axis=1)
+        assert cell["agent_per_seed"][i] == pytest.approx(per_episode.mean(), abs=1e-3)
+        assert cell["agent_regret_per_seed"][i] == pytest.approx(
+            (trials["p_best"] - trials["p_action"]).reshape(25, 10).sum(axis=1).mean(), abs=1e-3)
+    assert cell["expected_reward"]["agent"] == pytest.approx(np.mean(cell["agent_per_seed"]), abs=1e-3)
+    assert cell["seeds_at_least_rl2"] == sum(x >= cell["paper"]["rl2"] for x in cell["agent_per_seed"])
+    assert set(cell["expected_reward"]) == {"agent", *rl2.PLAYERS}
+
+
+def test_a_cell_outside_table1_has_no_paper_row(reproduced):
+    _, summary = reproduced
+    shortened = summary["cells"]["bandit-k50-n500"]  # 20 pulls here: not a cell of Table 1
+    assert (shortened["n"], shortened["paper"], shortened["seeds_at_least_rl2"]) == (20, None, None)
+    assert k_armed.cells_at_least_rl2(summary)[1] == 1
+
+
+def test_results_table_and_figure(reproduced):
+    root, summary = reproduced
+    out = root / "bandits-k-armed"
+    assert json.loads((out / "results.json").read_text())["cells"] == json.loads(json.dumps(summary["cells"]))
+    table = (out / "table.md").read_text()
+    assert "| 10, 5 | 2 |" in table and "/ 6.6" in table  # Gittins' Table 1 value beside ours
+    assert (out / "k_armed.png").stat().st_size > 10_000
+    met, total = k_armed.cells_at_least_rl2(summary)
+    assert f"in {met} of {total} cells" in k_armed.headline(summary)
