@@ -42,6 +42,20 @@ def test_two_processes_give_the_batched_run(tmp_path):
             np.testing.assert_allclose(a[k], b[k], rtol=1e-5, atol=1e-6)
 
 
+def test_a_worker_that_cannot_start_fails_the_run_in_one_line(tmp_path):
+    # A script read from stdin: its workers cannot import it and die before reading their
+    # runs (weights, more than a pipe's buffer); the parent must report it, not wait forever.
+    script = "\n".join([
+        "import dataclasses", "from pathlib import Path", "from meta_rl.errors import MetaRLError",
+        "from meta_rl.learn.parallel import train_local", "from meta_rl.tasks.registry import get_config",
+        "config = dataclasses.replace(get_config('arxiv'), episodes=40, checkpoint_every=20, chunk=20)",
+        "try:", f"    train_local(config, [0, 1], Path({str(tmp_path)!r}), workers=2, progress=False)",
+        "except MetaRLError as err:", "    print(err)", ""])
+    done = subprocess.run([sys.executable, "-"], input=script, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert "failed: exit status 1 (a worker process could not start" in done.stdout
+
+
 def test_ray_local_instance(tmp_path):
     args = [sys.executable, "-m", "meta_rl", "train", "arxiv", "--seeds", "0-1", "--out",
             str(tmp_path), "--ray", *TINY]

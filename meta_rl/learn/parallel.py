@@ -65,13 +65,15 @@ def _die_with_parent() -> None:
         pass
 
 
-def _process_main(conn, config: Config, runs: list, position: int, progress: bool) -> None:
-    """A worker process: train, then report ``("done", progress)`` or the error on ``conn``.
-    SIGTERM (from the parent, or from Linux when the parent dies) ends it as Ctrl-C does,
-    cleaning up."""
+def _process_main(conn, inbox, config: Config, position: int, progress: bool) -> None:
+    """A worker process: read its runs from ``inbox``, train, then report ``("done",
+    progress)`` or the error on ``conn``. SIGTERM (from the parent, or from Linux when the
+    parent dies) ends it as Ctrl-C does, cleaning up."""
     _die_with_parent()
     sigterm_as_interrupt()
     try:
+        runs = inbox.recv()
+        inbox.close()
         conn.send(("done", _train_worker(config, runs, position, progress)))
     except MetaRLError as err:
         conn.send(str(err))
@@ -79,6 +81,13 @@ def _process_main(conn, config: Config, runs: list, position: int, progress: boo
         conn.send("interrupted")
     except Exception as err:  # a crash: name it, the parent names the seeds
         conn.send(f"{type(err).__name__}: {err}")
+
+
+def _main_importable() -> bool:
+    """Whether spawned processes can import the main module: a script read from stdin or
+    ``-c`` has no file to import (an interactive session or a notebook has none and needs none)."""
+    main_file = getattr(sys.modules["__main__"], "__file__", None)
+    return main_file is None or Path(main_file).exists()
 
 
 def run_processes(config: Config, groups: list[list], workers: int,
@@ -99,10 +108,21 @@ def run_processes(config: Config, groups: list[list], workers: int,
             while queue and len(running) < workers:
                 i, group = queue.pop(0)
                 receive, send = ctx.Pipe(duplex=False)
+                inbox, outbox = ctx.Pipe(duplex=False)
                 process = ctx.Process(target=_process_main, daemon=True,
-                                      args=(send, config, group, i % workers, progress))
+                                      args=(send, inbox, config, i % workers, progress))
                 process.start()
                 send.close()
+                inbox.close()
+                # The runs (weights included: more than a pipe holds) go after the start, on a
+                # pipe whose reading end only the worker holds: a worker that dies before
+                # reading breaks the pipe instead of blocking this write forever, as the start
+                # would if they were its arguments.
+                try:
+                    outbox.send(group)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # it died starting: its exit status is reported below
+                outbox.close()
                 running[process.sentinel] = (process, receive, [r.seed for r in group])
             for sentinel in wait(list(running)):
                 process, receive, seeds = running.pop(sentinel)
@@ -111,6 +131,9 @@ def run_processes(config: Config, groups: list[list], workers: int,
                     report = receive.recv() if receive.poll() else f"exit status {process.exitcode}"
                 except EOFError:  # it died before reporting (e.g. a script without a __main__ guard)
                     report = f"exit status {process.exitcode}"
+                if report == "exit status 1" and not _main_importable():
+                    report += (" (a worker process could not start: it imports the script that started "
+                               "it, which must be a file with an `if __name__ == \"__main__\":` guard)")
                 if not (isinstance(report, tuple) and report[0] == "done"):
                     raise MetaRLError(f"training seeds {seeds} failed: {report}")
                 reports.extend(report[1])
