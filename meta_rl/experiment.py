@@ -17,6 +17,8 @@ RESULTS = Path("results")
 """Default results directory (relative to where the command runs: the repository)."""
 LOG_EVERY = 100
 """TensorBoard points every 100 episodes in reference runs: small files, smooth curves."""
+MAX_POINTS = 2000
+"""At most about this many TensorBoard points per reference run (long runs log more sparsely)."""
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,15 @@ class Tested:
 def scheduled_config(config: Config, episodes: int, keep_every: int = 0,
                      checkpoint_every: int | None = None, log_every: int = LOG_EVERY) -> Config:
     """``config`` trained for ``episodes`` with the final checkpoint (and those at multiples
-    of ``keep_every``) kept; chunks and TensorBoard points no coarser than the checkpoints."""
+    of ``keep_every``) kept; chunks and TensorBoard points no coarser than the checkpoints.
+    Episode counts are rounded up to whole updates (multiples of ``batch_episodes``)."""
+    batch = config.batch_episodes
+
+    def whole_updates(n: int) -> int:
+        return -(-n // batch) * batch
+
+    episodes = whole_updates(episodes)
     every = checkpoint_every or keep_every or min(config.checkpoint_every, episodes)
     return dataclasses.replace(config, episodes=episodes, keep_every=keep_every,
-                               checkpoint_every=every, keep_checkpoints=1,
-                               chunk=min(config.chunk, every), log_every=min(log_every, every))
+                               checkpoint_every=every, keep_checkpoints=1, chunk=min(config.chunk, every),
+                               log_every=whole_updates(min(max(log_every, episodes // MAX_POINTS), every)))

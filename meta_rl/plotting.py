@@ -153,3 +153,32 @@ def plot_training_reward(tested, path: Path, tag: str = "perf/reward_per_100_tri
     curves = {r.name: [read_scalars(r.run_dir(s, tested.root), tag) for s in r.seeds]
               for r in tested.run_sets}
     plot_reward_curves(curves, title=f"training: {ylabel}", ylabel=ylabel, path=path)
+
+
+def plot_learning_rates(fits: dict[str, list[dict]], path: str | Path | None = None,
+                        phases: tuple[str, str] = ("stable phase", "volatile phase")):
+    """The delta rule's learning rate per phase with 95 % intervals (``meta_rl.analysis
+    .phase_fit``): ``fits`` maps a player to one dict per seed with ``alpha_stable``,
+    ``alpha_volatile`` and their ``intervals``. Each seed is a line from its stable to its
+    volatile rate (Wang et al. 2018, Fig. 3); ``phases`` names the two."""
+    fig, ax = plt.subplots(figsize=(5.6, 3.6))
+    cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (label, seeds) in enumerate(fits.items()):
+        color = cycle[i % len(cycle)]
+        offset = 0.06 * (i - (len(fits) - 1) / 2)
+        for k, fit in enumerate(seeds):
+            values = [fit["alpha_stable"], fit["alpha_volatile"]]
+            lows = [fit["intervals"]["alpha_stable"][0], fit["intervals"]["alpha_volatile"][0]]
+            highs = [fit["intervals"]["alpha_stable"][1], fit["intervals"]["alpha_volatile"][1]]
+            x = np.array([0, 1]) + offset
+            name = f"{label} ({len(seeds)} seed{'s' if len(seeds) > 1 else ''})"
+            ax.errorbar(x, values, yerr=[np.subtract(values, lows), np.subtract(highs, values)], color=color,
+                        marker="o", markersize=3, capsize=2, linewidth=1, label=name if k == 0 else None)
+    ax.set_xticks([0, 1], list(phases))
+    ax.set_xlim(-0.4, 1.4)
+    ax.set_ylabel("fitted learning rate α (95 % CI)")
+    ax.set_title("delta rule fitted to the choices, one learning rate each", fontsize=9)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    return finish(fig, True, path)

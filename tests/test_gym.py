@@ -30,6 +30,8 @@ COMMITTED_RUNS = {  # one committed run per family with a gym env
     "reversal": "results/reversal/model_0",
     "foraging": "results/foraging/model_0",
     "risky-choice": "results/risky-choice/stimulation/model_0",  # the shifted reward the agent receives
+    "informative-arm": "results/informative-arm/model_0",
+    "restless": "results/restless/model_0",
 }
 
 

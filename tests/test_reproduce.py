@@ -34,8 +34,9 @@ def test_unknown_experiment_is_one_line_error(capsys):
 
 def test_every_experiment_is_offered():
     assert set(registry.experiments()) == {"biorxiv-final", "biorxiv-first-try", "arxiv", "bandits",
-                                           "harlow", "volatility", "reversal", "foraging", "risky-choice"}
-    assert len(registry.select_experiments("all")) == 9
+                                           "harlow", "volatility", "reversal", "foraging", "risky-choice",
+                                           "informative-arm", "restless"}
+    assert len(registry.select_experiments("all")) == 11
 
 
 def test_reference_configs():
@@ -124,6 +125,10 @@ def test_scheduled_config_keeps_what_is_learned():
     assert short.differences(base) == []
     assert (short.episodes, short.checkpoint_every, short.keep_checkpoints) == (300, 100, 1)
     assert dataclasses.replace(short, lr=1e-3).differences(base) == ["lr: 0.0007 -> 0.001"]
+    batched = dataclasses.replace(base, batch_episodes=16)  # counts round up to whole updates
+    short = scheduled_config(batched, 300)
+    assert (short.episodes, short.checkpoint_every, short.log_every) == (304, 304, 112)
+    short.validate()
 
 
 def finished(run_set: RunSet, root) -> bool:

@@ -1,12 +1,15 @@
-"""The learner Behrens et al. 2007 and Wang et al. 2018 (Simulation 2) fitted to choices: a
-delta rule (Rescorla-Wagner) with softmax choice and one learning rate per phase, fitted by
-maximum likelihood, with profile-likelihood intervals.
+"""The learner Behrens et al. 2007 and Wang et al. 2018 (Simulation 2) fitted to choices, and
+Wang et al. 2016 (section 3.1.4) to its drifting bandits: a delta rule (Rescorla-Wagner) with
+softmax choice and one learning rate per phase (stable or volatile), fitted by maximum
+likelihood, with profile-likelihood intervals.
 
 Exactly one option pays on each trial, so a choice and its reward tell which one did: the
 learner tracks q, its estimate that option 0 pays, with q += α (o − q) after each trial
 (o = 1 when option 0 paid), α being the learning rate of the trial's phase; it chooses
 option 0 with probability σ(β (q − (1 − q))). q starts at 0.5 in every episode
-(``meta_rl.analysis.delta_rule.values`` on that one item).
+(``meta_rl.analysis.delta_rule.values`` on that one item). Where each option pays on its
+own draw (p and 1 - p), o is what the pull says: 1 after a reward on
+option 0 or none on option 1.
 """
 
 from __future__ import annotations

@@ -12,7 +12,17 @@ import gymnasium as gym
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.experiment import Experiment
-from meta_rl.tasks import bandit, foraging, harlow, reversal, risky_choice, two_step, volatility
+from meta_rl.tasks import (
+    bandit,
+    foraging,
+    harlow,
+    informative_arm,
+    restless,
+    reversal,
+    risky_choice,
+    two_step,
+    volatility,
+)
 from meta_rl.tasks.base import TaskFamily
 
 FAMILIES: list[TaskFamily] = [
@@ -23,6 +33,8 @@ FAMILIES: list[TaskFamily] = [
     reversal.FAMILY,
     foraging.FAMILY,
     risky_choice.FAMILY,
+    informative_arm.FAMILY,
+    restless.FAMILY,
 ]
 
 

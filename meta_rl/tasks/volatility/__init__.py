@@ -2,9 +2,9 @@
 learning rate the agent's activity implements follow the volatility of the world?
 
 ``env.py`` (the task: gymnasium and batched), ``presets.py`` (``volatility-behrens``),
-``fit.py`` (the delta rule with one learning rate per phase), ``players.py`` (delta-rule
-reference players), ``analysis.py`` (accuracy per phase, reversal-aligned choices),
-``result.py`` (what ``meta-rl test`` reports), ``reference.py`` (``meta-rl reproduce
+``players.py`` (delta-rule reference players), ``analysis.py`` (accuracy per phase,
+reversal-aligned choices), ``result.py`` (what ``meta-rl test`` reports, with the delta rule
+fitted per phase by ``meta_rl.analysis.phase_fit``), ``reference.py`` (``meta-rl reproduce
 volatility``), ``plots.py`` (figures).
 """
 

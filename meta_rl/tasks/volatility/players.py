@@ -1,5 +1,6 @@
-"""Reference players of the volatility task: delta-rule learners (``fit.py``'s model) played
-on the agent's own test episodes, with the same options paying on the same trials.
+"""Reference players of the volatility task: delta-rule learners (the model of
+``meta_rl.analysis.phase_fit``) played on the agent's own test episodes, with the same
+options paying on the same trials.
 
 ``PLAYERS``: one learning rate for both phases (its fitted rates must come out equal: the
 control that the fit finds no volatility effect where there is none), and one that knows

@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
-from meta_rl.plotting import plot_training_reward
+from meta_rl.plotting import plot_learning_rates, plot_training_reward
 from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.volatility.analysis import reversal_aligned
-from meta_rl.tasks.volatility.plots import plot_learning_rates, plot_reversal_aligned
+from meta_rl.tasks.volatility.plots import plot_reversal_aligned
 from meta_rl.tasks.volatility.presets import PRESETS
 
 PRESET = "volatility-behrens"

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from meta_rl.analysis.phase_fit import PhaseFit, fit_phase_learning_rates
 from meta_rl.tasks.volatility.analysis import phase_accuracy
-from meta_rl.tasks.volatility.fit import PhaseFit, fit_phase_learning_rates
 from meta_rl.tasks.volatility.players import PLAYERS, play
 
 CSV_COLUMNS = ("episode", "trial", "action", "reward", "p0", "p1", "volatile", "block", "value")

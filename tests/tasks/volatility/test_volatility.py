@@ -9,11 +9,11 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
+from meta_rl.analysis.phase_fit import fit_phase_learning_rates, phase_log_likelihood
 from meta_rl.tasks.registry import task_classes
 from meta_rl.tasks.volatility import FAMILY
 from meta_rl.tasks.volatility.analysis import phase_accuracy, reversal_aligned
 from meta_rl.tasks.volatility.env import VolatilityParams, n_init, schedule
-from meta_rl.tasks.volatility.fit import fit_phase_learning_rates, phase_log_likelihood
 from meta_rl.tasks.volatility.players import play
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -1,0 +1,23 @@
+"""The restless bandits' named config (Wang et al. 2016, section 3.1.4).
+
+From the paper: two arms paying with p and 1 - p, p drifting slowly in low-volatility
+episodes and fast in high-volatility ones, the agent not told which, 100 pulls, reward 1.
+The paper does not give the drift. Ours (``RestlessParams``): a Gaussian random walk reflected
+at 0 and 1, step s.d. 0.02 (low: over 100 pulls p wanders about 0.2, a fifth of its range) or
+0.15 (high: p crosses 1/2 every few pulls once near it), half the episodes each. Chosen so
+that the two levels call for different learning rates: the best fixed-α delta rule is α = 0.05
+on low episodes alone and 0.3 on high ones alone (6 x; 2,000 tuning episodes,
+``players.tune`` per level), 0.2 on the mixture (the paper's best fixed α, on its own drifts,
+was 0.5). The agent: 48 LSTM units and the previous action and reward as input, as the
+paper's other bandits; discount 0.8 and learning rate 1e-3 as ours.
+"""
+
+from meta_rl.config import Config
+from meta_rl.tasks.restless.env import RestlessParams
+
+PRESET = "restless"
+PRESETS = {PRESET: Config(name=PRESET, task=RestlessParams(), episodes=100000, gamma=0.8, lr=1e-3)}
+
+GYM_ENVS = {"meta_rl/Restless-v0": RestlessParams()}
+"""``gym.make("meta_rl/Restless-v0")`` after ``import meta_rl.tasks.registry`` (the generic
+``meta_rl.tasks.gym.TaskEnv``)."""
