@@ -16,10 +16,10 @@ is ours, first values not yet measured (to sweep, ``meta-rl sweep``):
   reward, and exploring k arms pays back over tens of pulls, which 0.8 (an effective horizon of
   5 pulls) would not credit; below 1 to keep the variance of the returns down;
 * the training episodes by the number of pulls, ``K_ARMED_EPISODES``, sized for one seed in at
-  most 30 minutes on 2 CPU cores: the committed two-armed runs trained 20k x 100 = 2 M pulls in
-  about 45 s per seed (``results/bandits/results.json``), about 44k pulls a second, so 3-15 M
-  pulls take an estimated 1-6 minutes, leaving room for a slower machine, the per-update cost
-  of short episodes and the larger input and policy of 50 arms. Not measured: estimated only.
+  most 30 minutes on 2 CPU cores (9.6 M, 32 M and 15 M pulls), in updates of 16 episodes where
+  episodes are short (``K_ARMED_BATCH``: the informative arm, 5 pulls an episode, learned far
+  better so, ``meta_rl.tasks.informative_arm.presets``; and a run keeps one history entry per
+  update, ``history.npz``, which one episode per update would make megabytes).
 """
 
 from meta_rl.config import Config
@@ -43,14 +43,17 @@ TWO_ARMED_PRESETS = {name: Config(name=name, task=params, episodes=20000, gamma=
 K_ARMED_VARIANTS = {f"bandit-k{k}-n{n}": BanditParams(arms="independent", n_arms=k, n_trials=n)
                     for n in PULLS for k in ARMS}
 """RL², Table 1: k arms with p_i ~ U[0, 1] independently, n pulls per episode."""
-K_ARMED_EPISODES = {10: 300_000, 100: 100_000, 500: 30_000}
-"""Training episodes by pulls per episode: 3 M, 10 M and 15 M pulls (see the module docstring)."""
+K_ARMED_EPISODES = {10: 960_000, 100: 320_000, 500: 30_000}
+"""Training episodes by pulls per episode: 9.6 M, 32 M and 15 M pulls (see the module docstring)."""
+K_ARMED_BATCH = {10: 16, 100: 16, 500: 1}
+"""Episodes per update by pulls per episode (see the module docstring)."""
 K_ARMED_GAMMA = {10: 0.9, 100: 0.95, 500: 0.99}
 """Discount by pulls per episode (see the module docstring)."""
 
 K_ARMED_PRESETS = {
     name: Config(name=name, task=params, episodes=K_ARMED_EPISODES[params.n_trials],
-                 gamma=K_ARMED_GAMMA[params.n_trials], lr=1e-3,
+                 gamma=K_ARMED_GAMMA[params.n_trials], lr=1e-3, batch_episodes=K_ARMED_BATCH[params.n_trials],
+                 log_every=10 * K_ARMED_BATCH[params.n_trials],
                  checkpoint_every=K_ARMED_EPISODES[params.n_trials] // 10)
     for name, params in K_ARMED_VARIANTS.items()}
 """The k-armed configs (a checkpoint every tenth of the run: the default 1000 episodes would
