@@ -24,17 +24,18 @@ def cli():
 
 @pytest.fixture
 def train_and_test(cli, tmp_path):
-    """``train_and_test(preset, episodes)``: train ``preset`` for 40 episodes through the command
-    line into ``tmp_path / "runs"``, test it on ``episodes`` episodes writing the trials CSV and
-    the steps file; returns ``(test output, CSV header, trials, steps)``."""
-    def run(preset: str, episodes: int = 20):
+    """``train_and_test(preset, episodes, schedule)``: train ``preset`` through the command line
+    into ``tmp_path / "runs"`` (40 episodes, checkpoints every 20: ``schedule`` replaces those
+    flags, e.g. for a preset of 16 episodes per update), test it on ``episodes`` episodes writing
+    the trials CSV and the steps file; returns ``(test output, CSV header, trials, steps)``."""
+    def run(preset: str, episodes: int = 20,
+            schedule: tuple[str, ...] = ("--episodes", "40", "--checkpoint-every", "20", "--chunk", "20")):
         import numpy as np
 
         from meta_rl.learn.evaluate import read_trials_csv
 
         out = tmp_path / "runs"
-        trained = cli("train", preset, "--seeds", "0", "--out", str(out), "--episodes", "40",
-                      "--checkpoint-every", "20", "--chunk", "20", "--quiet")
+        trained = cli("train", preset, "--seeds", "0", "--out", str(out), *schedule, "--quiet")
         assert trained.returncode == 0, trained.stderr
         csv, steps = tmp_path / "trials.csv", tmp_path / "steps.npz"
         tested = cli("test", str(out / "model_0"), "--episodes", str(episodes), "--seed", "5",

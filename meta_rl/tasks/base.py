@@ -34,6 +34,23 @@ from meta_rl.config import Config, TaskParams
 from meta_rl.experiment import Experiment
 
 
+class OneStepPerTrial:
+    """Mixin of task parameters (a frozen dataclass with an ``n_trials`` field) whose agent
+    acts once per trial: one pull, one choice."""
+
+    n_trials: int
+
+    @property
+    def n_steps(self) -> int:
+        """Agent steps per episode: one per trial."""
+        return self.n_trials
+
+    def check_trials(self) -> None:
+        """Raise ``ValueError`` unless an episode has at least one trial."""
+        if self.n_trials < 1:
+            raise ValueError(f"n_trials must be at least 1, got {self.n_trials}")
+
+
 class BatchedTask:
     """A task on ``[seeds, batch]`` tensors, all its randomness drawn from uniforms passed in
     (so seeds trained together or alone see the same episodes, and a test replays exactly).

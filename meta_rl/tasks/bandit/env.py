@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from meta_rl.tasks.base import BatchedTask, constant_observation
+from meta_rl.tasks.base import BatchedTask, OneStepPerTrial, constant_observation
 
 N_ARMS = 2
 """Arms of Wang et al.'s bandits, the default of ``BanditParams.n_arms``."""
@@ -31,7 +31,7 @@ DIFFICULTIES = ("uniform", *PROBABILITY_SETS)
 
 
 @dataclass(frozen=True)
-class BanditParams:
+class BanditParams(OneStepPerTrial):
     """Bandit parameters; defaults: two dependent arms, p ~ U[0, 1], 100 pulls (Wang et al.
     2016, Fig. 2)."""
 
@@ -47,11 +47,6 @@ class BanditParams:
     """Arms (levers) per episode (Wang et al. 2016: 2; RL², Table 1: k = 5, 10 or 50, each
     p_i ~ U[0, 1] independently, so more than two arms need ``arms="independent"``)."""
 
-    @property
-    def n_steps(self) -> int:
-        """Agent steps per episode: one pull per step."""
-        return self.n_trials
-
     def validate(self) -> None:
         """Raise ``ValueError`` naming the first bad field."""
         if self.arms not in ("dependent", "independent"):
@@ -61,8 +56,7 @@ class BanditParams:
                              f"got {self.difficulty!r}")
         if self.arms == "independent" and self.difficulty != "uniform":
             raise ValueError("independent arms are drawn uniformly: difficulty must be 'uniform'")
-        if self.n_trials < 1:
-            raise ValueError(f"n_trials must be at least 1, got {self.n_trials}")
+        self.check_trials()
         if self.n_arms < 2:
             raise ValueError(f"n_arms must be at least 2, got {self.n_arms}")
         if self.n_arms > 2 and self.arms != "independent":

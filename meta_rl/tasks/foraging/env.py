@@ -23,14 +23,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from meta_rl.tasks.base import BatchedTask, constant_observation
+from meta_rl.tasks.base import BatchedTask, OneStepPerTrial, constant_observation
 
 TRAIN_INTERVALS = ((0.0, 0.1), (0.2, 0.3), (0.4, 0.5))
 """Where p_L is drawn in training (Wang et al. 2018, Methods, as reimplemented)."""
 
 
 @dataclass(frozen=True)
-class ForagingParams:
+class ForagingParams(OneStepPerTrial):
     """The task's parameters; defaults: Wang et al. 2018, Simulation 1."""
 
     kind: ClassVar[str] = "foraging"
@@ -42,15 +42,9 @@ class ForagingParams:
     baiting: bool = True
     """A reward scheduled on an unchosen option waits for it (Lau & Glimcher 2005)."""
 
-    @property
-    def n_steps(self) -> int:
-        """Agent steps per episode: one choice per step."""
-        return self.n_trials
-
     def validate(self) -> None:
         """Raise ``ValueError`` naming the first bad field."""
-        if self.n_trials < 1:
-            raise ValueError(f"n_trials must be at least 1, got {self.n_trials}")
+        self.check_trials()
         if not 0.0 < self.total_p <= 1.0:
             raise ValueError(f"total_p must be in (0, 1], got {self.total_p}")
 

@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from meta_rl.tasks.base import BatchedTask
+from meta_rl.tasks.base import BatchedTask, OneStepPerTrial
 
 N_TARGETS = 10
 """Arms that can be the target (Wang et al. 2016: arms 1-10 of 11)."""
@@ -36,7 +36,7 @@ TARGET_CATEGORY = N_TARGETS
 
 
 @dataclass(frozen=True)
-class InformativeArmParams:
+class InformativeArmParams(OneStepPerTrial):
     """The task's parameters; defaults: Wang et al. 2016, section 3.1.3."""
 
     kind: ClassVar[str] = "informative-arm"
@@ -56,15 +56,9 @@ class InformativeArmParams:
         """Arms per episode: the ten possible targets and the informative one."""
         return N_TARGETS + 1
 
-    @property
-    def n_steps(self) -> int:
-        """Agent steps per episode: one pull per step."""
-        return self.n_trials
-
     def validate(self) -> None:
         """Raise ``ValueError`` naming the first bad field."""
-        if self.n_trials < 1:
-            raise ValueError(f"n_trials must be at least 1, got {self.n_trials}")
+        self.check_trials()
         if not 0 <= self.informative_arm < self.n_arms:
             raise ValueError(f"informative_arm must be in 0..{self.n_arms - 1}, got {self.informative_arm}")
         if not self.target_payout > self.other_payout >= 0:

@@ -20,14 +20,14 @@ from typing import ClassVar
 import numpy as np
 from scipy.special import erfinv
 
-from meta_rl.tasks.base import BatchedTask, constant_observation
+from meta_rl.tasks.base import BatchedTask, OneStepPerTrial, constant_observation
 
 LEVELS = ("low", "high")
 """The two volatility levels, in the order of ``RestlessParams.drift`` (test log: 0 low, 1 high)."""
 
 
 @dataclass(frozen=True)
-class RestlessParams:
+class RestlessParams(OneStepPerTrial):
     """The task's parameters (``presets.py`` gives the sources of the drift values)."""
 
     kind: ClassVar[str] = "restless"
@@ -46,15 +46,9 @@ class RestlessParams:
         """The step s.d. of each level, ``LEVELS`` order."""
         return self.drift_low, self.drift_high
 
-    @property
-    def n_steps(self) -> int:
-        """Agent steps per episode: one pull per step."""
-        return self.n_trials
-
     def validate(self) -> None:
         """Raise ``ValueError`` naming the first bad field."""
-        if self.n_trials < 1:
-            raise ValueError(f"n_trials must be at least 1, got {self.n_trials}")
+        self.check_trials()
         if not 0 <= self.drift_low <= self.drift_high:
             raise ValueError(f"need 0 <= drift_low <= drift_high, got {self.drift_low} and {self.drift_high}")
         if not 0 <= self.p_high <= 1:

@@ -22,6 +22,8 @@ from meta_rl.tasks.informative_arm.players import PLAYERS, expected_optimal_rewa
 from meta_rl.tasks.informative_arm.result import behaviour
 
 ROOT = Path(__file__).resolve().parents[3]
+BATCHED_SCHEDULE = ("--episodes", "64", "--checkpoint-every", "32", "--log-every", "16", "--chunk", "2")
+"""Two checkpoints of two updates of 16 episodes (the preset's batch)."""
 PARAMS = InformativeArmParams()
 MOVED = InformativeArmParams(informative_arm=0)
 
@@ -100,7 +102,7 @@ def test_bad_parameters_are_one_line_errors(capsys, tmp_path):
 
 
 def test_train_and_test_through_the_cli(train_and_test):
-    stdout, header, trials, steps = train_and_test("informative-arm", 20)
+    stdout, header, trials, steps = train_and_test("informative-arm", 20, BATCHED_SCHEDULE)
     assert "never-informative" in stdout and "informative first" in stdout
     assert header == "episode,trial,action,reward,target,value"
     assert trials["action"].shape == (20, 5)

@@ -15,6 +15,8 @@ from meta_rl.tasks.restless.env import RestlessParams, fold, normal, walk
 from meta_rl.tasks.restless.players import GRID, TUNED, play, regret, transition, tune, tuning_episodes
 
 ROOT = Path(__file__).resolve().parents[3]
+BATCHED_SCHEDULE = ("--episodes", "64", "--checkpoint-every", "32", "--log-every", "16", "--chunk", "2")
+"""Two checkpoints of two updates of 16 episodes (the preset's batch)."""
 PARAMS = RestlessParams()
 
 
@@ -104,7 +106,7 @@ def test_bad_parameters_are_one_line_errors(capsys, tmp_path):
 
 
 def test_train_and_test_through_the_cli(train_and_test):
-    stdout, header, trials, _ = train_and_test("restless", 20)
+    stdout, header, trials, _ = train_and_test("restless", 20, BATCHED_SCHEDULE)
     assert "rescorla-wagner" in stdout and "bayes" in stdout
     assert header == "episode,trial,action,reward,p0,p1,volatility,value"
     np.testing.assert_allclose(trials["p0"] + trials["p1"], 1.0, atol=1e-5)
