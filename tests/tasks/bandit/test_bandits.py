@@ -2,8 +2,6 @@
 results."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import gymnasium as gym
@@ -22,11 +20,6 @@ ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,action,reward,p0,p1,value"
 BANDIT_CONFIGS = ("bandit-dependent-uniform", "bandit-easy", "bandit-medium", "bandit-hard",
                   "bandit-independent")
-
-
-def cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "meta_rl", *args], cwd=ROOT, timeout=timeout,
-                          capture_output=True, text=True)
 
 
 @pytest.mark.parametrize("name", BANDIT_CONFIGS)
@@ -100,14 +93,14 @@ def test_configs_exist_and_round_trip_through_json():
         Config.from_json(get_config("biorxiv-final").to_json(), {"bandit": type(config.task)})
 
 
-def test_train_and_test_through_the_cli(tmp_path):
+def test_train_and_test_through_the_cli(tmp_path, cli_here):
     out = tmp_path / "runs"
-    trained = cli("train", "bandit-hard", "--seeds", "0", "--out", str(out), "--episodes", "40",
-                  "--checkpoint-every", "20", "--chunk", "20", "--quiet")
+    trained = cli_here("train", "bandit-hard", "--seeds", "0", "--out", str(out), "--episodes", "40",
+                       "--checkpoint-every", "20", "--chunk", "20", "--quiet")
     assert trained.returncode == 0, trained.stderr
     csv = tmp_path / "trials.csv"
-    tested = cli("test", str(out / "model_0"), "--episodes", "20", "--seed", "5",
-                 "--trials-csv", str(csv))
+    tested = cli_here("test", str(out / "model_0"), "--episodes", "20", "--seed", "5",
+                      "--trials-csv", str(csv))
     assert tested.returncode == 0, tested.stderr
     for player in ("agent", "thompson", "gittins", "ucb1", "epsilon-greedy", "random"):
         assert f"  {player} " in tested.stdout
@@ -117,7 +110,7 @@ def test_train_and_test_through_the_cli(tmp_path):
     assert set(np.unique(trials["p0"])) <= {0.4, 0.6}
     np.testing.assert_allclose(trials["p0"] + trials["p1"], 1.0, atol=1e-5)
     # a bad override names the field
-    bad = cli("train", "bandit-hard", "--difficulty", "extreme", "--out", str(out))
+    bad = cli_here("train", "bandit-hard", "--difficulty", "extreme", "--out", str(out))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: difficulty must be one of")
 
 

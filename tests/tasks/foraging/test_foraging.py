@@ -76,14 +76,14 @@ def test_unit_coding_finds_planted_units():
     assert got["previous reward"] <= 0.25 and got["previous action x reward"] <= 0.25
 
 
-def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
+def test_train_and_test_through_the_cli(tmp_path, cli_here, train_and_test):
     stdout, header, trials, steps = train_and_test("foraging-tsutsui", 30)
     assert "local matching" in stdout and "slope" in stdout
     assert header == COLUMNS
     assert trials["action"].shape == (30, PARAMS.n_trials)
     np.testing.assert_allclose(trials["p0"] + trials["p1"], 0.5, atol=1e-5)
     assert steps["lstm_h"].shape[:2] == (30, PARAMS.n_trials)
-    bad = cli("train", "foraging-tsutsui", "--total-p", "2", "--out", str(tmp_path / "runs"))
+    bad = cli_here("train", "foraging-tsutsui", "--total-p", "2", "--out", str(tmp_path / "runs"))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: total_p must be in")
 
 

@@ -1,7 +1,5 @@
 """The Harlow task through the agent and the CLI: encoders, their gradients, train and test."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -34,11 +32,6 @@ from meta_rl.tasks.registry import get_config, task_classes
 ROOT = Path(__file__).resolve().parents[3]
 COLUMNS = "episode,trial,left_object,right_object,rewarded_object,choice,reward,value"
 TINY = ["--episodes", "64", "--checkpoint-every", "32", "--log-every", "32", "--chunk", "2", "--quiet"]
-
-
-def cli(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "meta_rl", *args], cwd=ROOT, timeout=timeout,
-                          capture_output=True, text=True)
 
 
 def test_each_level_gets_its_encoder():
@@ -186,9 +179,9 @@ def test_training_metrics_count_the_trials(level):
 
 
 @pytest.mark.parametrize("level", ["symbolic", "pixels"])
-def test_train_and_test_through_the_cli(tmp_path, level):
+def test_train_and_test_through_the_cli(tmp_path, level, cli_here):
     out = tmp_path / "runs"
-    trained = cli("train", f"harlow-{level}", "--seeds", "0", "--out", str(out), *TINY)
+    trained = cli_here("train", f"harlow-{level}", "--seeds", "0", "--out", str(out), *TINY)
     assert trained.returncode == 0, trained.stderr
     assert (out / "model_0" / "ckpt-64.npz").exists()
     history = np.load(out / "model_0" / "history.npz")
@@ -197,11 +190,12 @@ def test_train_and_test_through_the_cli(tmp_path, level):
     steps, values = read_scalars(out / "model_0", "perf/trial2_correct")
     assert list(steps) == [32, 64] and np.allclose(values, history["trial2_correct"])
     csv = tmp_path / "trials.csv"
-    tested = cli("test", str(out / "model_0"), "--episodes", "40", "--seed", "3", "--trials-csv", str(csv))
+    tested = cli_here("test", str(out / "model_0"), "--episodes", "40", "--seed", "3",
+                      "--trials-csv", str(csv))
     assert tested.returncode == 0, tested.stderr
     assert "accuracy by trial position" in tested.stdout and "trial 6:" in tested.stdout
     assert csv.read_text().splitlines()[0] == COLUMNS
-    # the training objects: the same command, in this process (a fresh one costs ~25 s)
+    # the training objects: the same command
     training_csv = tmp_path / "training_trials.csv"
     assert main(["test", str(out / "model_0"), "--episodes", "40", "--seed", "3",
                  "--trials-csv", str(training_csv), "--training-objects"]) == 0

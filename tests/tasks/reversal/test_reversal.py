@@ -78,13 +78,13 @@ def test_inferred_value_counts_by_hand():
     assert got.experienced.size == 0
 
 
-def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
+def test_train_and_test_through_the_cli(tmp_path, cli_here, train_and_test):
     stdout, header, trials, steps = train_and_test("reversal-bromberg-martin", 20)
     assert "inferring learner, value at onset" in stdout
     assert header == COLUMNS
     assert trials["stimulus"].shape == (20, PARAMS.n_trials)
     np.testing.assert_allclose(steps["value"][:, 1::2], trials["value_cue"], atol=1e-5)
-    bad = cli("train", "reversal-bromberg-martin", "--block-min", "0", "--out", str(tmp_path / "runs"))
+    bad = cli_here("train", "reversal-bromberg-martin", "--block-min", "0", "--out", str(tmp_path / "runs"))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: need 1 <= block_min")
 
 

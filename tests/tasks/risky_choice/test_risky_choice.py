@@ -65,13 +65,14 @@ def test_rpe_input_feeds_the_prediction_error():
         np.testing.assert_allclose(signal, expected, atol=1e-5)
 
 
-def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
+def test_train_and_test_through_the_cli(tmp_path, cli_here, train_and_test):
     stdout, header, trials, steps = train_and_test("risky-choice-stopper", 20)
     assert "knows p" in stdout
     assert header == COLUMNS
     assert trials["action"].shape == (20, PARAMS.n_trials)
     assert set(np.unique(trials["p_risky"]).round(3)) == {0.125, 0.25, 0.5, 1.0}
-    bad = cli("train", "risky-choice-stopper", "--manipulation", "lasers", "--out", str(tmp_path / "runs"))
+    bad = cli_here("train", "risky-choice-stopper", "--manipulation", "lasers",
+                   "--out", str(tmp_path / "runs"))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: manipulation must be one of")
 
 

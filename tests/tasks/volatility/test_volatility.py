@@ -105,7 +105,7 @@ def test_phase_accuracy_and_reversal_alignment():
     np.testing.assert_allclose(reversal_aligned(actions, p0, volatile, window=3), [0.0, 1.0, 1.0])
 
 
-def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
+def test_train_and_test_through_the_cli(tmp_path, cli_here, train_and_test):
     stdout, header, trials, steps = train_and_test("volatility-behrens", 20)
     assert "delta rule, one rate" in stdout and "learning rate stable" in stdout
     assert header == COLUMNS
@@ -113,7 +113,7 @@ def test_train_and_test_through_the_cli(tmp_path, cli, train_and_test):
     np.testing.assert_allclose(trials["p0"] + trials["p1"], 1.0, atol=1e-5)
     assert (trials["volatile"].sum(axis=1) == PARAMS.volatile_trials).all()
     assert steps["lstm_h"].shape[:2] == (20, PARAMS.n_trials)
-    bad = cli("train", "volatility-behrens", "--order", "sideways", "--out", str(tmp_path / "runs"))
+    bad = cli_here("train", "volatility-behrens", "--order", "sideways", "--out", str(tmp_path / "runs"))
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: order must be one of")
 
 
