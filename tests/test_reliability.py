@@ -115,7 +115,7 @@ def test_locks_are_released_and_exclusive(tmp_path):
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
-def test_stopping_the_parent_stops_its_workers(tmp_path, how):
+def test_stopping_the_parent_stops_its_workers(tmp_path, how, capsys):
     def args(episodes, workers=2):
         return ["train", "arxiv", "--seeds", "0-1", "--workers", str(workers), "--out", str(tmp_path),
                 "--episodes", str(episodes), "--checkpoint-every", "200", "--chunk", "100", "--quiet"]
@@ -136,11 +136,10 @@ def test_stopping_the_parent_stops_its_workers(tmp_path, how):
     # the last checkpoints are valid: the same command (shorter; in one process, which reads
     # the checkpoints as the workers would) resumes from them
     stopped = {s: list_checkpoints(tmp_path / f"model_{s}")[-1][0] for s in (0, 1)}
-    resumed = subprocess.run([sys.executable, "-m", "meta_rl", *args(max(stopped.values()) + 200, workers=1)],
-                             cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert resumed.returncode == 0, resumed.stderr
+    assert main(args(max(stopped.values()) + 200, workers=1)) == 0
+    err = capsys.readouterr().err
     for s in (0, 1):
-        assert f"model_{s}: resuming from checkpoint at episode {stopped[s]}" in resumed.stderr
+        assert f"model_{s}: resuming from checkpoint at episode {stopped[s]}" in err
 
 
 # 3. an unreachable cluster
