@@ -26,6 +26,7 @@ import numpy as np
 from scipy.special import expit
 from scipy.stats import norm
 
+from meta_rl.analysis.phase_fit import paid_option
 from meta_rl.tasks.restless.env import RestlessParams, walk
 
 PLAYERS = ("bayes", "thompson", "ucb1", "rescorla-wagner", "random")
@@ -45,8 +46,9 @@ def _pay(p, u, action):
 
 
 def _arm0_evidence(action, reward):
-    """1 when the pull says arm 0 pays (a reward on arm 0, nothing on arm 1), else 0."""
-    return np.where(action == 0, reward, 1 - reward)
+    """1 when the pull says arm 0 pays (a reward on arm 0, nothing on arm 1), else 0: the
+    fitted model's reading of a choice (``phase_fit.paid_option``)."""
+    return 1 - paid_option(action, reward)
 
 
 def ucb1(p, u, rng, chi: float = 1.0):
