@@ -75,12 +75,14 @@ def target_rank(params: InformativeArmParams, target):
     return target - (target > params.informative_arm)
 
 
-def payout(params: InformativeArmParams, action, target):
-    """What pulling ``action`` pays in an episode whose target is arm ``target`` (numpy
-    arrays; the batched task computes the same in TensorFlow)."""
-    rank = target_rank(params, np.asarray(target))
-    return np.where(action == params.informative_arm, (rank + 1) / N_TARGETS,
-                    np.where(action == target, params.target_payout, params.other_payout))
+def payout(params: InformativeArmParams, action, target, rank=None, where=np.where):
+    """What pulling ``action`` pays in an episode whose target is arm ``target``: numpy arrays,
+    or (the batched task's step) TensorFlow tensors with ``where=tf.where`` and the target's
+    ``rank`` as floats."""
+    if rank is None:
+        rank = target_rank(params, np.asarray(target))
+    return where(action == params.informative_arm, (rank + 1) / N_TARGETS,
+                 where(action == target, params.target_payout, params.other_payout))
 
 
 class BatchedInformativeArm(BatchedTask):
@@ -110,14 +112,9 @@ class BatchedInformativeArm(BatchedTask):
     def step(self, state, t, action, u):
         import tensorflow as tf
 
-        p = self.params
-        informative = tf.equal(action, p.informative_arm)
-        hit = tf.equal(action, state["target"])
-        fraction = tf.cast(state["rank"] + 1, tf.float32) / N_TARGETS
-        reward = tf.where(informative, fraction,
-                          tf.where(hit, tf.constant(p.target_payout, tf.float32),
-                                   tf.constant(p.other_payout, tf.float32)))
-        category = tf.where(informative, state["rank"],
-                            tf.where(hit, TARGET_CATEGORY, NON_TARGET_CATEGORY))
+        reward = payout(self.params, action, state["target"], tf.cast(state["rank"], tf.float32),
+                        where=tf.where)
+        category = tf.where(tf.equal(action, self.params.informative_arm), state["rank"],
+                            tf.where(tf.equal(action, state["target"]), TARGET_CATEGORY, NON_TARGET_CATEGORY))
         new = {**state, "last": tf.one_hot(category, N_CATEGORIES)}
         return new, reward, {"action": action, "reward": reward, "target": state["target"]}
