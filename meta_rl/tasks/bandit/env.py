@@ -11,7 +11,8 @@ section 3.1): new reward probabilities every episode, a fixed number of pulls pe
 ``BatchedBandit`` is the task on ``[seeds, batch]`` tensors, played by the compiled trainer
 and test and, one episode at a time, by the gymnasium wrapper (``meta_rl.tasks.gym``); p is
 drawn from one uniform per arm (``arm_probs``). There is nothing to observe: the agent sees a
-constant observation (1.0) and learns from its previous action and reward.
+constant observation (1.0), with ``trial_input`` also the trial number (t / n_trials, as Wang et
+al. 2016 gave their bandit agents the time step), and learns from its previous action and reward.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class BanditParams(OneStepPerTrial):
     n_arms: int = N_ARMS
     """Arms (levers) per episode (Wang et al. 2016: 2; RL², Table 1: k = 5, 10 or 50, each
     p_i ~ U[0, 1] independently, so more than two arms need ``arms="independent"``)."""
+    trial_input: bool = False
+    """Whether the observation also holds the trial number, t / n_trials (Wang et al. 2016's
+    bandit agents saw the time step; RL²'s did not). Off by default: runs saved without this
+    field saw none."""
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming the first bad field."""
@@ -102,7 +107,6 @@ class BatchedBandit(BatchedTask):
     vector is ``arm_prob_matrix`` of the episode's ``u_init``).
     """
 
-    obs_shape = (1,)
     n_uniforms = 1  # the reward draw
     params: BanditParams
 
@@ -110,22 +114,29 @@ class BatchedBandit(BatchedTask):
         super().__init__(params, held_out)
         self.n_actions = params.n_arms
         self.n_init = params.n_arms  # one uniform per arm's probability
+        self.obs_shape = (2,) if params.trial_input else (1,)
 
     def initial_state(self, u_init):
         import tensorflow as tf
 
         n = self.params.n_arms
-        p = arm_probs(self.params, *(u_init[..., i] for i in range(n)), where=tf.where)
-        return {"p": tf.stack(p, axis=-1)}
+        p = tf.stack(arm_probs(self.params, *(u_init[..., i] for i in range(n)), where=tf.where), axis=-1)
+        return {"p": p, "trial": tf.zeros_like(p[..., 0])}
 
     def observation(self, state):
-        return constant_observation(state["p"])
+        import tensorflow as tf
+
+        constant = constant_observation(state["p"])
+        if not self.params.trial_input:
+            return constant
+        return tf.concat([constant, state["trial"][..., None] / self.params.n_trials], axis=-1)
 
     def step(self, state, t, action, u):
         import tensorflow as tf
 
         p_chosen = tf.gather(state["p"], action, batch_dims=2)
         reward = tf.cast(u[..., 0] < p_chosen, tf.float32)
+        state = {**state, "trial": state["trial"] + 1.0}
         record = {"action": action, "reward": reward}
         if self.params.n_arms == N_ARMS:  # the committed two-armed logs keep both probabilities
             record.update(p0=state["p"][..., 0], p1=state["p"][..., 1])

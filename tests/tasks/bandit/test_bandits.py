@@ -25,9 +25,11 @@ BANDIT_CONFIGS = ("bandit-dependent-uniform", "bandit-easy", "bandit-medium", "b
 @pytest.mark.parametrize("name", BANDIT_CONFIGS)
 def test_env_shows_the_agent_what_training_showed_it(name):
     env = gym.make(f"meta_rl/Bandit-{name.removeprefix('bandit-')}-v0")
+    clock = get_config(name).task.trial_input
     obs, _ = env.reset(seed=3)
     for t in range(100):
-        assert obs.tolist() == [1.0]  # the batched task's constant observation, as in training
+        # the batched task's constant observation, as in training, and the trial number if it has one
+        assert obs.tolist() == pytest.approx([1.0, t / 100] if clock else [1.0])
         obs, reward, terminated, truncated, info = env.step(t % 2)
         assert reward in (0.0, 1.0) and info["trial"] == t and not truncated
         assert 0 <= info["p0"] <= 1 and 0 <= info["p1"] <= 1
@@ -61,6 +63,30 @@ def test_bad_parameters_are_refused(bad):
         BanditParams(**bad).validate()
     with pytest.raises(ValueError):
         TaskEnv(BanditParams(**bad))
+
+
+def test_trial_input_counts_the_pulls():
+    import tensorflow as tf
+
+    for n_trials in (10, 100):
+        task = BatchedBandit(BanditParams(trial_input=True, n_trials=n_trials))
+        assert task.obs_shape == (2,)
+        state = task.initial_state(tf.constant([[[0.3, 0.5]] * 3] * 2, tf.float32))
+        for t in range(n_trials):
+            obs = task.observation(state).numpy()
+            assert obs.shape == (2, 3, 2)
+            np.testing.assert_allclose(obs[..., 0], 1.0)
+            np.testing.assert_allclose(obs[..., 1], t / n_trials, rtol=1e-6)
+            state, _, _ = task.step(state, tf.constant(t), tf.zeros([2, 3], tf.int32),
+                                    tf.fill([2, 3, 1], 0.5))
+    env = TaskEnv(BanditParams(trial_input=True, n_trials=5))
+    obs, _ = env.reset(seed=0)
+    seen = [obs.tolist()]
+    for _ in range(4):
+        obs, *_ = env.step(0)
+        seen.append(obs.tolist())
+    np.testing.assert_allclose(seen, [[1.0, t / 5] for t in range(5)], rtol=1e-6)
+    assert BatchedBandit(BanditParams()).obs_shape == (1,)  # runs saved before the field saw none
 
 
 def test_batched_bandit_pays_with_the_arm_probability():

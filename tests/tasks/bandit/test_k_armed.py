@@ -217,7 +217,8 @@ def test_k_armed_run_tests_through_the_cli_and_gymnasium(tmp_path, capsys):
 
 
 def test_two_armed_params_unchanged_by_the_new_field():
-    # a committed run's config.json has no n_arms: read back it is the two-armed task it was
-    assert BanditParams().n_arms == 2
+    # a committed run's config.json may have no n_arms nor trial_input: read back it is the
+    # two-armed task without a clock it was
+    assert BanditParams().n_arms == 2 and not BanditParams().trial_input
     fields = [f.name for f in dataclasses.fields(BanditParams)]
-    assert fields == ["arms", "difficulty", "n_trials", "n_arms"]
+    assert fields == ["arms", "difficulty", "n_trials", "n_arms", "trial_input"]
