@@ -47,11 +47,11 @@ FEATURE_ACTIVATION = {"harlow-pixels": "linear"}
 during training (``PIXELS_ABLATION``; the dead features per seed: ``docs/harlow.md``);
 linear features cannot die."""
 TASK_CHANGES = {"harlow-psychlab": {"frames_per_step": 2}}
-"""Where a preset departs from its level's Psychlab parameters, to make training feasible.
-psychlab, 2 frames per agent step: half the agent steps per episode, so fewer LSTM steps
-to run and to train through (what it buys: the ``harlow-psychlab-one-frame`` row of
-``docs/harlow.md``'s psychlab table).
-``harlow-psychlab --frames-per-step 1`` trains the task exactly as Psychlab runs it."""
+"""Where a preset departs from its level's parameters. psychlab, 2 frames per agent step: half
+the agent steps per episode, so fewer LSTM steps to run and to train through (what it buys:
+the ``harlow-psychlab-one-frame`` row of ``docs/harlow.md``'s psychlab table), and nearer
+Wang et al. 2016's agent, which acted every 4 frames (action repeat 4, Sec. 3.2.2), than one
+decision per frame. ``harlow-psychlab --frames-per-step 1`` decides on every frame."""
 
 PRESETS = {
     f"harlow-{level}": Config(name=f"harlow-{level}",
@@ -67,7 +67,7 @@ PRESETS = {
 }
 PRESETS["harlow-psychlab-one-frame"] = dataclasses.replace(
     PRESETS["harlow-psychlab"], name="harlow-psychlab-one-frame", task=HARLOW_LEVELS["psychlab"])
-"""The gaze level exactly as Psychlab runs it, one agent step per frame: the ablation that
+"""The gaze level with one agent step per frame (no action repeat): the ablation that
 measures what ``TASK_CHANGES`` buys (``results/harlow/psychlab-one-frame``)."""
 
 BETA_V_ABLATION = {f"harlow-symbolic-beta-v-{v}": dataclasses.replace(
