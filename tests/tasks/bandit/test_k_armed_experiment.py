@@ -22,7 +22,11 @@ def tiny_experiment():
 @pytest.fixture(scope="module")
 def reproduced(tmp_path_factory):
     root = tmp_path_factory.mktemp("results")
-    summary = reproduce.reproduce(FAMILY, tiny_experiment(), root, progress=False, log=lambda m: None)
+    with pytest.MonkeyPatch.context() as patch:
+        # both seeds batched in this process: worker processes are tested elsewhere and would
+        # only add their start-up (a TensorFlow import each) to this test
+        patch.setattr(reproduce, "default_workers", lambda n_seeds: 1)
+        summary = reproduce.reproduce(FAMILY, tiny_experiment(), root, progress=False, log=lambda m: None)
     return root, summary
 
 
