@@ -36,29 +36,27 @@ def cli_here(capsys):
 
 
 @pytest.fixture
-def train_and_test(tmp_path, capsys):
+def train_and_test(tmp_path, cli_here):
     """``train_and_test(preset, episodes, schedule)``: train ``preset`` through the command line's
-    ``main`` (in this process: a fresh one would spend its time importing TensorFlow) into
-    ``tmp_path / "runs"`` (40 episodes, checkpoints every 20: ``schedule`` replaces those flags,
-    e.g. for a preset of 16 episodes per update), test it on ``episodes`` episodes writing the
-    trials CSV and the steps file; returns ``(test output, CSV header, trials, steps)``."""
+    ``main`` (``cli_here``: in this process, as a fresh one would spend its time importing
+    TensorFlow) into ``tmp_path / "runs"`` (40 episodes, checkpoints every 20: ``schedule``
+    replaces those flags, e.g. for a preset of 16 episodes per update), test it on ``episodes``
+    episodes writing the trials CSV and the steps file; returns ``(test output, CSV header,
+    trials, steps)``."""
     def run(preset: str, episodes: int = 20,
             schedule: tuple[str, ...] = ("--episodes", "40", "--checkpoint-every", "20", "--chunk", "20")):
         import numpy as np
 
-        from meta_rl.cli import main
         from meta_rl.learn.evaluate import read_trials_csv
 
         out = tmp_path / "runs"
-        code = main(["train", preset, "--seeds", "0", "--out", str(out), *schedule, "--quiet"])
-        assert code == 0, capsys.readouterr().err
-        capsys.readouterr()
+        trained = cli_here("train", preset, "--seeds", "0", "--out", str(out), *schedule, "--quiet")
+        assert trained.returncode == 0, trained.stderr
         csv, steps = tmp_path / "trials.csv", tmp_path / "steps.npz"
-        code = main(["test", str(out / "model_0"), "--episodes", str(episodes), "--seed", "5",
-                     "--trials-csv", str(csv), "--steps-npz", str(steps)])
-        printed = capsys.readouterr()
-        assert code == 0, printed.err
+        tested = cli_here("test", str(out / "model_0"), "--episodes", str(episodes), "--seed", "5",
+                          "--trials-csv", str(csv), "--steps-npz", str(steps))
+        assert tested.returncode == 0, tested.stderr
         with np.load(steps) as recorded:
             arrays = dict(recorded)
-        return printed.out, csv.read_text().splitlines()[0], read_trials_csv(csv), arrays
+        return tested.stdout, csv.read_text().splitlines()[0], read_trials_csv(csv), arrays
     return run
