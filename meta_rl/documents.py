@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from meta_rl.experiment import Experiment
+from meta_rl.experiment import Experiment, reliability_cell
 from meta_rl.tables import include_tables, markdown_table
 
 OVERVIEW = "overview"
@@ -43,7 +43,8 @@ def overview_table(experiments: Iterable[Experiment], root: Path) -> str | None:
     a link to the ``docs/`` page that holds its full tables. None if an experiment has no
     ``results.json`` under ``root`` (a results directory of some experiments only, such as a
     test's: the README's overview stays as it is)."""
-    rows = [["simulation", "`meta-rl reproduce`", "presets", "result", "details"]]
+    rows = [["simulation", "`meta-rl reproduce`", "presets", "result", "seeds showing the signature",
+             "details"]]
     for experiment in experiments:
         row = experiment.overview
         if row is None:
@@ -51,7 +52,10 @@ def overview_table(experiments: Iterable[Experiment], root: Path) -> str | None:
         path = Path(root) / experiment.directory / "results.json"
         if not path.is_file():
             return None
-        rows.append([row.simulation, f"`{experiment.name}`", row.presets,
-                     row.headline(json.loads(path.read_text())), f"[{row.page}]({row.page})"])
+        summary = json.loads(path.read_text())
+        seeds = reliability_cell(experiment.signatures(summary)) if experiment.signatures else ""
+        rows.append([row.simulation, f"`{experiment.name}`", row.presets, row.headline(summary), seeds,
+                     f"[{row.page}]({row.page})"])
     return (markdown_table(rows) + "\n\nEach result is read from `results/*/results.json`; the linked page "
-            "holds the experiment's tables, beside the paper's and the original code's numbers.")
+            "holds the experiment's tables, beside the paper's and the original code's numbers, and its "
+            "signatures stated as tests (held-out test episodes, frozen weights).")

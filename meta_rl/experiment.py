@@ -12,6 +12,7 @@ from typing import Any
 
 from meta_rl.config import Config
 from meta_rl.runs import run_dir
+from meta_rl.tables import markdown_table
 
 RESULTS = Path("results")
 """Default results directory (relative to where the command runs: the repository)."""
@@ -61,6 +62,35 @@ class Overview:
 
 
 @dataclass(frozen=True)
+class Signature:
+    """How many seeds of a preset show one of the paper's signatures on held-out test
+    episodes (``Experiment.signatures``)."""
+
+    preset: str
+    test: str
+    """The signature stated as a test, e.g. "trials 2–6 correct ≥ 90 %"."""
+    showing: int
+    """Seeds that pass the test."""
+    seeds: int
+    """Seeds tested."""
+    label: str = ""
+    """A short name in the README's overview, where an experiment has several."""
+
+
+def reliability_table(signatures: list[Signature]) -> str:
+    """The ``reliability-NAME`` block of an experiment's page: each signature as a test and
+    how many seeds show it."""
+    rows = [["preset", "signature (a test on each seed's held-out test episodes)", "seeds showing it"]]
+    rows += [[f"`{s.preset}`", s.test, f"{s.showing} of {s.seeds}"] for s in signatures]
+    return markdown_table(rows)
+
+
+def reliability_cell(signatures: list[Signature]) -> str:
+    """The overview's compact count: "8 / 8", or one count per label."""
+    return " · ".join(f"{s.label + ' ' if s.label else ''}{s.showing}/{s.seeds}" for s in signatures)
+
+
+@dataclass(frozen=True)
 class Experiment:
     """What ``reproduce NAME`` trains, tests, summarises and plots."""
 
@@ -86,11 +116,18 @@ class Experiment:
     (``table-NAME.md``)."""
     overview: Overview | None = None
     """Its row in the README's overview table; None: not shown there."""
+    signatures: Callable[[dict], list[Signature]] | None = None
+    """The paper's signatures as tests, and how many seeds of the summary pass each: the
+    reliability table of the experiment's page and the count in the README's overview."""
 
     def tables(self, summary: dict) -> dict[str, str]:
         """Every generated table of a summary by block name: ``table`` under the
-        experiment's name, then ``extra_tables``."""
-        return {self.name: self.table(summary), **(self.extra_tables(summary) if self.extra_tables else {})}
+        experiment's name, then ``extra_tables``, then the reliability table
+        (``reliability-NAME``)."""
+        tables = {self.name: self.table(summary), **(self.extra_tables(summary) if self.extra_tables else {})}
+        if self.signatures:
+            tables[f"reliability-{self.name}"] = reliability_table(self.signatures(summary))
+        return tables
 
     def table_file(self, name: str) -> str:
         """The file in the experiment's results directory that holds table ``name``."""

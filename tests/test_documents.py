@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from meta_rl.documents import OVERVIEW, overview_table
+from meta_rl.experiment import Signature, reliability_cell, reliability_table
 from meta_rl.tables import include_tables, included_tables
 from meta_rl.tasks import registry
 
@@ -57,6 +58,25 @@ def test_every_experiment_has_its_table_in_the_documents_and_results():
     for name, (experiment, text) in COMMITTED.items():
         table_md = ROOT / "results" / experiment.directory / experiment.table_file(name)
         assert table_md.read_text() == text + "\n"
+
+
+def test_every_experiment_states_its_signatures_and_their_counts():
+    """Issue 27's reliability table: each experiment's signatures as tests on its page, the
+    counts in the overview; a count never exceeds the seeds tested."""
+    for _, experiment in registry.experiments().values():
+        assert experiment.signatures is not None, f"{experiment.name}: no signatures"
+        page = (ROOT / experiment.overview.page).read_text()
+        assert f"reliability-{experiment.name}" in included_tables(page)
+        summary = json.loads((ROOT / "results" / experiment.directory / "results.json").read_text())
+        for signature in experiment.signatures(summary):
+            assert 0 <= signature.showing <= signature.seeds and signature.test
+
+
+def test_reliability_table_and_overview_cell():
+    one = [Signature("p", "a test", 4, 5)]
+    several = [Signature("p", "t1", 5, 5, label="fall"), Signature("p", "t2", 3, 5, label="rise")]
+    assert reliability_cell(one) == "4/5" and reliability_cell(several) == "fall 5/5 · rise 3/5"
+    assert reliability_table(several).splitlines()[2:] == ["| `p` | t1 | 5 of 5 |", "| `p` | t2 | 3 of 5 |"]
 
 
 def test_the_overview_is_the_committed_results():

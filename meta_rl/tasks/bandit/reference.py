@@ -16,7 +16,7 @@ import numpy as np
 
 from meta_rl import runs
 from meta_rl.agent.network import initial_weights
-from meta_rl.experiment import RESULTS, Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import RESULTS, Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.learn.evaluate import load_agent, run_test
 from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import plot_reward_curves
@@ -195,9 +195,23 @@ def headline(summary: dict) -> str:
             f"{c['final_regret']['thompson']:.2f} ({LABELS.get(name, name)}, {len(c['seeds'])} seeds)")
 
 
+SHORT = {"bandit-dependent-uniform": "dependent", "bandit-easy": "easy", "bandit-medium": "medium",
+         "bandit-hard": "hard", "bandit-independent": "independent"}
+"""Each arm family's name in the README's overview."""
+
+
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: per arm family, regret below Thompson sampling's."""
+    return [Signature(name, "regret below Thompson sampling's on the same test episodes",
+                      int(sum(r < 1 for r in c["agent_over_thompson_per_seed"])), len(c["seeds"]),
+                      label=SHORT.get(name, name))
+            for name, c in summary["configs"].items()]
+
+
 OVERVIEW = Overview("Wang et al. 2016: two-armed bandits", "`bandit-dependent-uniform` and 4 other arm "
                     "families", "docs/bandits.md", headline)
 
 EXPERIMENTS = {"bandits": Experiment(name="bandits", directory=DIRECTORY, run_sets=run_sets,
                                      summarize=summarize, figures=write_figures, describe=describe,
-                                     table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}
+                                     table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
+                    signatures=signatures)}

@@ -11,7 +11,7 @@ agent and to the reference players, tests which variables the LSTM units code, a
 from __future__ import annotations
 
 from meta_rl.analysis.delta_rule import fit_delta_rule, values_before
-from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.learn.evaluate import load_agent, run_test
 from meta_rl.plotting import plot_training_reward
 from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
@@ -130,10 +130,17 @@ def describe(summary: dict) -> str:
 
 
 def headline(summary: dict) -> str:
-    """``Overview.headline``: the matching slope and the seeds meeting the target."""
+    """``Overview.headline``: the matching slope."""
     slopes = [s["slope"] for s in summary["per_seed"]]
-    return (f"undermatching, slope {sum(slopes) / len(slopes):.2f}; {summary['seeds_meeting_target']} of "
-            f"{len(slopes)} seeds match as the monkeys did")
+    return f"undermatching, slope {sum(slopes) / len(slopes):.2f}"
+
+
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: matching as the monkeys did."""
+    low, high = summary["slope_range"]
+    test = (f"matching slope in [{low}, {high}], R² ≥ {summary['r2_min']}, reward weights positive and "
+            "decaying over the past trials")
+    return [Signature(summary["preset"], test, summary["seeds_meeting_target"], len(summary["per_seed"]))]
 
 
 OVERVIEW = Overview("Wang et al. 2018, Sim. 1: matching and unit coding (Tsutsui et al. 2016)",
@@ -141,4 +148,5 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 1: matching and unit coding (Tsutsui
 
 EXPERIMENTS = {"foraging": Experiment(name="foraging", directory=DIRECTORY, run_sets=run_sets,
                                       summarize=summarize, figures=write_figures, describe=describe,
-                                      table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}
+                                      table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
+                    signatures=signatures)}

@@ -19,7 +19,7 @@ from meta_rl import runs
 from meta_rl.agent.encoders import FEATURES
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
-from meta_rl.experiment import RESULTS, Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import RESULTS, Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import plot_reward_curves
 from meta_rl.reproduce import test_checkpoints
@@ -319,8 +319,14 @@ def headline(summary: dict) -> str:
     levels = {name: summary["levels"][name] for name in LEVEL_PRESETS if name in summary["levels"]}
     trial_2 = ", ".join(f"{name.removeprefix('harlow-')} {lv['accuracy_by_trial_mean'][1]:.3f}"
                         for name, lv in levels.items())
-    passing = ", ".join(f"{lv['seeds_at_least_90']}/{len(lv['seeds'])}" for lv in levels.values())
-    return f"trial 2 on novel objects: {trial_2}; seeds ≥ 90 % on trials 2–6: {passing}"
+    return f"trial 2 on novel objects: {trial_2}"
+
+
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: learning to learn at each level."""
+    return [Signature(name, "trials 2–6 correct ≥ 90 % on novel objects", lv["seeds_at_least_90"],
+                      len(lv["seeds"]), label=name.removeprefix("harlow-"))
+            for name, lv in summary["levels"].items() if name in LEVEL_PRESETS]
 
 
 OVERVIEW = Overview("Wang et al. 2018, Sim. 5: Harlow's learning to learn",
@@ -329,4 +335,4 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 5: Harlow's learning to learn",
 EXPERIMENTS = {"harlow": Experiment(name="harlow", directory=DIRECTORY, run_sets=run_sets,
                                     summarize=summarize, figures=write_figures, describe=describe,
                                     table=table, test_episodes=TEST_EPISODES,
-                                    extra_tables=ablation_tables, overview=OVERVIEW)}
+                                    extra_tables=ablation_tables, overview=OVERVIEW, signatures=signatures)}

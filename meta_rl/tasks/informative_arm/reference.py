@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 
-from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.plotting import plot_training_reward
 from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
@@ -145,8 +145,15 @@ def headline(summary: dict) -> str:
     seeds = c["per_seed"]
     first = np.mean([s["informative_first"] for s in seeds])
     return (f"informative arm first in {first:.0%} of episodes, reward "
-            f"{np.mean([s['reward_over_optimal'] for s in seeds]):.3f} × optimal; signature in "
-            f"{c['seeds_meeting_target']} of {len(seeds)} seeds")
+            f"{np.mean([s['reward_over_optimal'] for s in seeds]):.3f} × optimal")
+
+
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: ``TARGETS``."""
+    c = summary["conditions"][PRESET]
+    return [Signature(PRESET, "the informative arm first in ≥ 90 % of episodes, the target on ≥ 95 % of the "
+                      "pulls after it, reward ≥ 0.95 × the optimal policy's", c["seeds_meeting_target"],
+                      len(c["per_seed"]))]
 
 
 OVERVIEW = Overview("Wang et al. 2016: dependent arms II, the informative arm", f"`{PRESET}`",
@@ -154,4 +161,5 @@ OVERVIEW = Overview("Wang et al. 2016: dependent arms II, the informative arm", 
 
 EXPERIMENTS = {"informative-arm": Experiment(name="informative-arm", directory=DIRECTORY, run_sets=run_sets,
                                              summarize=summarize, figures=write_figures, describe=describe,
-                                             table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}
+                                             table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
+                    signatures=signatures)}

@@ -10,7 +10,7 @@ besides what every experiment writes.
 
 from __future__ import annotations
 
-from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.plotting import plot_training_reward
 from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
@@ -101,10 +101,17 @@ def describe(summary: dict) -> str:
 
 
 def headline(summary: dict) -> str:
-    """``Overview.headline``: seeds whose signals at onset carry the inferred value."""
-    meets, n = summary["seeds_meeting_target"], len(summary["per_seed"])
-    return (f"inferred value in the prediction error at onset in {meets['prediction error']} of {n} seeds, "
-            f"in the value in {meets['value']} of {n}")
+    """``Overview.headline``: what the signals at onset carry."""
+    return "inferred value in the prediction error and in the value at stimulus onset"
+
+
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: the inferred value in each signal at stimulus onset."""
+    n = len(summary["per_seed"])
+    return [Signature(summary["preset"], f"the inferred change of value in the {label} at onset: ≥ "
+                      f"{summary['ratio_target']} × the experienced change, p < 0.05",
+                      summary["seeds_meeting_target"][label], n, label=label)
+            for label in ("prediction error", "value")]
 
 
 OVERVIEW = Overview("Wang et al. 2018, Sim. 3: inferred value in prediction errors (Bromberg-Martin et al. "
@@ -112,4 +119,5 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 3: inferred value in prediction erro
 
 EXPERIMENTS = {"reversal": Experiment(name="reversal", directory=DIRECTORY, run_sets=run_sets,
                                       summarize=summarize, figures=write_figures, describe=describe,
-                                      table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}
+                                      table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
+                    signatures=signatures)}

@@ -15,7 +15,7 @@ import dataclasses
 
 import numpy as np
 
-from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.plotting import plot_training_reward
 from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
@@ -116,10 +116,17 @@ def describe(summary: dict) -> str:
 
 
 def headline(summary: dict) -> str:
-    """``Overview.headline``: seeds meeting each target."""
-    met, n = summary["seeds_meeting"], len(summary["seeds"])
-    return (f"risky choice falls with p in {met['fall']} of {n} seeds; stimulation raises it in "
-            f"{met['stimulation']}, inhibition lowers it in {met['inhibition']}")
+    """``Overview.headline``: the effects reproduced."""
+    return "risky choice falls with p; stimulation raises it, inhibition lowers it"
+
+
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: risky choice falling with p, and shifted by the manipulations."""
+    met, n, targets = summary["seeds_meeting"], len(summary["seeds"]), summary["targets"]
+    tests = {"fall": f"risky choice falls ≥ {targets['fall']} from p = 1 to p = {summary['block_probs'][-1]}",
+             "stimulation": f"stimulation raises risky choice ≥ {targets['shift']} over the blocks p < 1",
+             "inhibition": f"inhibition lowers risky choice ≥ {targets['shift']} over the blocks p < 1"}
+    return [Signature(summary["preset"], test, met[label], n, label=label) for label, test in tests.items()]
 
 
 OVERVIEW = Overview("Wang et al. 2018, Sim. 6: risky choice under dopamine manipulation (Stopper et al. "
@@ -127,4 +134,5 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 6: risky choice under dopamine manip
 
 EXPERIMENTS = {"risky-choice": Experiment(name="risky-choice", directory=DIRECTORY, run_sets=run_sets,
                                           summarize=summarize, figures=write_figures, describe=describe,
-                                          table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}
+                                          table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
+                    signatures=signatures)}

@@ -23,7 +23,16 @@ import meta_rl.tasks.two_step.report as report
 from meta_rl import runs
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
-from meta_rl.experiment import LOG_EVERY, RESULTS, Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import (
+    LOG_EVERY,
+    RESULTS,
+    Experiment,
+    Overview,
+    RunSet,
+    Signature,
+    Tested,
+    scheduled_config,
+)
 from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import plot_reward_curves
 from meta_rl.reproduce import test_checkpoints, test_final, train_run_set
@@ -319,7 +328,17 @@ def experiment(ref: Reference) -> Experiment:
                       describe=report.describe, table=functools.partial(report.table, ref.markers),
                       test_episodes=ref.test_episodes,
                       overview=Overview(report.SIMULATIONS[ref.name], f"`{ref.name}`", "docs/two-step.md",
-                                        report.headline))
+                                        report.headline), signatures=signatures)
+
+
+MODEL_BASED = ("model-based: stay after common-rewarded > uncommon-rewarded, after uncommon-unrewarded > "
+               "common-unrewarded, and a positive reward × transition interaction (p < 0.05)")
+"""``analysis.is_model_based`` in words."""
+
+
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: the model-based signature."""
+    return [Signature(summary["variant"], MODEL_BASED, summary["model_based_seeds"], len(summary["seeds"]))]
 
 
 EXPERIMENTS = {name: experiment(ref) for name, ref in REFERENCES.items()}

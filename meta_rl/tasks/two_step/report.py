@@ -106,8 +106,7 @@ SIMULATIONS = {"biorxiv-final": "Wang et al. 2018, Sim. 4: two-step task, model-
 
 
 def headline(summary: dict) -> str:
-    """``Overview.headline``: model-based seeds, and the reward beside the Bayes-optimal observer's."""
+    """``Overview.headline``: model-based, and the reward beside the Bayes-optimal observer's."""
     mean = summary["mean"]
-    n = len(summary["seeds"])
-    return (f"model-based in {summary['model_based_seeds']} of {n} seed{'s' * (n > 1)}; "
-            f"{mean['reward_per_100']:.1f} reward per 100 trials (Bayes-optimal {mean['bayes_per_100']:.1f})")
+    return (f"model-based; {mean['reward_per_100']:.1f} reward per 100 trials (Bayes-optimal "
+            f"{mean['bayes_per_100']:.1f})")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.plotting import plot_learning_rates, plot_training_reward
 from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
@@ -112,9 +112,13 @@ def describe(summary: dict) -> str:
 
 def headline(summary: dict) -> str:
     """``Overview.headline``: the volatile / stable learning-rate ratio."""
-    n = len(summary["per_seed"])
-    return (f"learning rate {summary['mean_ratio']:.2f} x faster when volatile; "
-            f"≥ {summary['ratio_target']} x in {summary['seeds_meeting_target']} of {n} seeds")
+    return f"learning rate {summary['mean_ratio']:.2f} x faster when volatile"
+
+
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: the learning rate set by the volatility."""
+    test = f"fitted learning rate volatile ≥ {summary['ratio_target']} × stable, 95 % intervals apart"
+    return [Signature(summary["preset"], test, summary["seeds_meeting_target"], len(summary["per_seed"]))]
 
 
 OVERVIEW = Overview("Wang et al. 2018, Sim. 2: learning rate and volatility (Behrens et al. 2007)",
@@ -122,4 +126,5 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 2: learning rate and volatility (Beh
 
 EXPERIMENTS = {"volatility": Experiment(name="volatility", directory=DIRECTORY, run_sets=run_sets,
                                         summarize=summarize, figures=write_figures, describe=describe,
-                                        table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW)}
+                                        table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
+                    signatures=signatures)}
