@@ -86,7 +86,7 @@ def reliability_table(signatures: list[Signature]) -> str:
 
 
 def reliability_cell(signatures: list[Signature]) -> str:
-    """The overview's compact count: "8 / 8", or one count per label."""
+    """The overview's compact count: "8/8", or one count per label ("fall 5/5 · rise 3/5")."""
     return " · ".join(f"{s.label + ' ' if s.label else ''}{s.showing}/{s.seeds}" for s in signatures)
 
 
