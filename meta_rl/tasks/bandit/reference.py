@@ -195,16 +195,11 @@ def headline(summary: dict) -> str:
             f"{c['final_regret']['thompson']:.2f} ({LABELS.get(name, name)}, {len(c['seeds'])} seeds)")
 
 
-SHORT = {"bandit-dependent-uniform": "dependent", "bandit-easy": "easy", "bandit-medium": "medium",
-         "bandit-hard": "hard", "bandit-independent": "independent"}
-"""Each arm family's name in the README's overview."""
-
-
 def signatures(summary: dict) -> list[Signature]:
     """``Experiment.signatures``: per arm family, regret below Thompson sampling's."""
     return [Signature(name, "regret below Thompson sampling's on the same test episodes",
                       int(sum(r < 1 for r in c["agent_over_thompson_per_seed"])), len(c["seeds"]),
-                      label=SHORT.get(name, name))
+                      label=name.removeprefix("bandit-").split("-")[0])
             for name, c in summary["configs"].items()]
 
 
@@ -214,4 +209,4 @@ OVERVIEW = Overview("Wang et al. 2016: two-armed bandits", "`bandit-dependent-un
 EXPERIMENTS = {"bandits": Experiment(name="bandits", directory=DIRECTORY, run_sets=run_sets,
                                      summarize=summarize, figures=write_figures, describe=describe,
                                      table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
-                    signatures=signatures)}
+                                     signatures=signatures)}

@@ -149,4 +149,4 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 1: matching and unit coding (Tsutsui
 EXPERIMENTS = {"foraging": Experiment(name="foraging", directory=DIRECTORY, run_sets=run_sets,
                                       summarize=summarize, figures=write_figures, describe=describe,
                                       table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
-                    signatures=signatures)}
+                                      signatures=signatures)}

@@ -145,4 +145,4 @@ OVERVIEW = Overview("Wang et al. 2016: restless bandits", f"`{PRESET}`", "docs/r
 EXPERIMENTS = {"restless": Experiment(name="restless", directory=DIRECTORY, run_sets=run_sets,
                                       summarize=summarize, figures=write_figures, describe=describe,
                                       table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
-                    signatures=signatures)}
+                                      signatures=signatures)}

@@ -120,4 +120,4 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 3: inferred value in prediction erro
 EXPERIMENTS = {"reversal": Experiment(name="reversal", directory=DIRECTORY, run_sets=run_sets,
                                       summarize=summarize, figures=write_figures, describe=describe,
                                       table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
-                    signatures=signatures)}
+                                      signatures=signatures)}

@@ -135,4 +135,4 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 6: risky choice under dopamine manip
 EXPERIMENTS = {"risky-choice": Experiment(name="risky-choice", directory=DIRECTORY, run_sets=run_sets,
                                           summarize=summarize, figures=write_figures, describe=describe,
                                           table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
-                    signatures=signatures)}
+                                          signatures=signatures)}

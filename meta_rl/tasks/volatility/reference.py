@@ -127,4 +127,4 @@ OVERVIEW = Overview("Wang et al. 2018, Sim. 2: learning rate and volatility (Beh
 EXPERIMENTS = {"volatility": Experiment(name="volatility", directory=DIRECTORY, run_sets=run_sets,
                                         summarize=summarize, figures=write_figures, describe=describe,
                                         table=table, test_episodes=TEST_EPISODES, overview=OVERVIEW,
-                    signatures=signatures)}
+                                        signatures=signatures)}
