@@ -150,7 +150,7 @@ def write_steps_npz(path: Path, steps: dict[str, np.ndarray]) -> None:
 def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[str, ...]) -> None:
     """One row per trial: ``episode,trial`` then ``columns[2:]`` (integers, or floats as
     written by ``%.6g``). Ragged trials (a task whose episodes hold different numbers of
-    them, e.g. the finds of a maze) come as numpy masked arrays: masked trials get no row."""
+    them) come as numpy masked arrays: masked trials get no row."""
     n_episodes, n_trials = trials[columns[2]].shape
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
