@@ -74,6 +74,10 @@ class Config:
     entropy_anneal_episodes: int = 0
     """Episodes over which the entropy weight falls linearly from ``entropy_coef`` to
     ``entropy_final``, counted from the run's first episode (0: ``entropy_coef`` throughout)."""
+    memoryless: bool = False
+    """Reset the LSTM's state to zero before every step: the same network with no memory from
+    one step to the next (a feed-forward core of the same size), the control of Wang et al.
+    2016's navigation experiment (Sec. 3.2.3)."""
     rpe_input: bool = False
     """Feed the agent its previous prediction error, r - V (the reward minus the value it held
     when it acted), instead of its previous reward: Wang et al. 2018's Simulation 6, where

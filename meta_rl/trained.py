@@ -80,6 +80,8 @@ class TrainedAgent:
                         else obs)
             signal = prev_reward - prev_value if config.rpe_input else prev_reward
             x = agent_input(features, prev_action, signal, t, task.n_steps, task.n_actions)
+            if config.memoryless:  # the state is zero before every step
+                h, c = tf.zeros_like(h), tf.zeros_like(c)
             h, c, _ = lstm_step(weights, x, h, c)
             logits, value = heads(weights, h)
             return sample_action(logits, u), value, tf.nn.softmax(logits), h, c

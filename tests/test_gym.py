@@ -169,3 +169,23 @@ def test_trained_agent_exposes_its_value_and_policy_and_stops_at_the_episode_end
     assert np.isfinite(agent.value) and agent.trained_episodes > 0
     with pytest.raises(RuntimeError, match="call reset"):
         agent.act(obs, action, reward)
+
+
+def test_a_memoryless_agent_plays_the_same_step_by_step(tmp_path, capsys):
+    """``--memoryless`` (the LSTM state zeroed before every step) trains, and the step-by-step
+    agent zeroes it too: ``test --gym`` writes the compiled test's rows."""
+    out = tmp_path / "runs"
+    assert main(["train", "arxiv", "--memoryless", "true", "--seeds", "0", "--out", str(out),
+                 "--episodes", "40", "--checkpoint-every", "20", "--chunk", "20", "--quiet"]) == 0
+    assert '"memoryless": true' in (out / "model_0" / "config.json").read_text()
+    csvs = {mode: tmp_path / f"{mode}.csv" for mode in ("compiled", "gym")}
+    for mode, path in csvs.items():
+        args = ["test", str(out / "model_0"), "--episodes", "3", "--seed", "11", "--trials-csv", str(path)]
+        assert main(args + (["--gym"] if mode == "gym" else [])) == 0
+    capsys.readouterr()
+    compiled, played = read_trials_csv(csvs["compiled"]), read_trials_csv(csvs["gym"])
+    for k, v in compiled.items():
+        if "value" in k:
+            np.testing.assert_allclose(played[k], v, atol=1e-4)
+        else:
+            np.testing.assert_array_equal(played[k], v, err_msg=k)

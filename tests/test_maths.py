@@ -79,8 +79,8 @@ def test_clip_is_per_seed():
     assert clipped["b"].numpy()[:, 0] == pytest.approx([0.8, 0.4])
 
 
-@pytest.mark.parametrize("n_steps", [5, 8])  # with and without loop unrolling
-def test_lstm_backward_matches_autodiff(n_steps):
+@pytest.mark.parametrize("n_steps, memoryless", [(5, False), (8, False), (8, True)])  # unrolled or not
+def test_lstm_backward_matches_autodiff(n_steps, memoryless):
     params = init_params([0, 1], 3, 2, 8)
     x = tf.random.stateless_normal([n_steps, 2, 3, 7], seed=[1, 2])
     target = tf.random.stateless_normal([n_steps, 2, 3, 8], seed=[3, 4])
@@ -89,6 +89,8 @@ def test_lstm_backward_matches_autodiff(n_steps):
         h = c = tf.zeros([2, 3, 8])
         hs, caches = [], []
         for t in range(n_steps):
+            if memoryless:  # Config.memoryless: every step from a zero state
+                h, c = tf.zeros_like(h), tf.zeros_like(c)
             h, c, cache = lstm_step(p, x[t], h, c)
             hs.append(h)
             caches.append(cache)
@@ -99,7 +101,7 @@ def test_lstm_backward_matches_autodiff(n_steps):
         hs, cache = forward(params)
         loss = tf.reduce_sum(tf.sin(hs) * target)
     expected = tape.gradient(loss, params)
-    got = lstm_backward(params, cache, tape.gradient(loss, hs))
+    got = lstm_backward(params, cache, tape.gradient(loss, hs), memoryless=memoryless)
     for k in got:
         np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=1e-5, rtol=1e-4)
 

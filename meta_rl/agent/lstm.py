@@ -90,20 +90,22 @@ def lstm_step(params: Params, x: tf.Tensor, h: tf.Tensor, c: tf.Tensor):
 
 
 def lstm_backward(params: Params, cache: dict[str, tf.Tensor], dh_out: tf.Tensor,
-                  with_input: bool = False):
+                  with_input: bool = False, memoryless: bool = False):
     """Backpropagation through time for a sequence of ``lstm_step`` calls from a zero state.
 
     ``cache`` holds the per-step caches stacked on a leading time axis ``[T, S, B, ...]``;
     ``dh_out [T, S, B, H]`` is the loss gradient with respect to each output ``h_t``.
     Returns the gradients of ``lstm_w`` and ``lstm_b`` (and, ``with_input``, the gradient
     with respect to every input ``x_t``, ``[T, S, B, n_in]``, for an encoder in front of
-    the LSTM). Written by hand (and tested against
+    the LSTM). ``memoryless``: every step started from a zero state (``Config.memoryless``),
+    so no gradient flows from one step to the one before. Written by hand (and tested against
     ``tf.GradientTape``) because it runs about twice as fast as autodiff through the loop.
     """
     n_steps = dh_out.shape[0]
     hidden = dh_out.shape[-1]
     w_h = params["lstm_w"][:, -hidden:, :]  # rows that multiply h_prev
-    c_prev_all = tf.concat([tf.zeros_like(cache["c"][:1]), cache["c"][:-1]], axis=0)
+    c_prev_all = (tf.zeros_like(cache["c"]) if memoryless
+                  else tf.concat([tf.zeros_like(cache["c"][:1]), cache["c"][:-1]], axis=0))
 
     def step(k, dh_next, dc_next, dz_all):
         t = n_steps - 1 - k
@@ -113,6 +115,8 @@ def lstm_backward(params: Params, cache: dict[str, tf.Tensor], dh_out: tf.Tensor
         dc = dc_next + dh * o * (1.0 - tf.square(tanh_c))
         dz = tf.concat([dc * g * i * (1.0 - i), dc * c_prev_all[t] * f * (1.0 - f),
                         dc * i * (1.0 - tf.square(g)), dh * tanh_c * o * (1.0 - o)], axis=-1)
+        if memoryless:
+            return k + 1, tf.zeros_like(dh), tf.zeros_like(dc), dz_all.write(t, dz)
         dh_prev = tf.matmul(dz, w_h, transpose_b=True)
         return k + 1, dh_prev, dc * f, dz_all.write(t, dz)
 

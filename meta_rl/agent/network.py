@@ -53,13 +53,14 @@ def memory_estimate(config: Config, n_seeds: int = 1) -> int:
 
 
 def agent_gradients(task: BatchedTask, params: dict, cache: dict, dh, seen: Seen | None,
-                    activation: str = "relu") -> dict:
+                    activation: str = "relu", memoryless: bool = False) -> dict:
     """Gradients of the LSTM's weights, and of the encoder's in front of it, from the loss
     gradient ``dh [T, S, B, H]`` with respect to the LSTM's outputs: backpropagation through
     time over the rollout's ``cache``, then, for a task with an encoder, through the
-    encoder from the LSTM's input gradients, over what it ``seen``."""
+    encoder from the LSTM's input gradients, over what it ``seen`` (``memoryless``: each step
+    from a zero state, ``Config.memoryless``)."""
     if not task.encoder:
-        return lstm_backward(params, cache, dh)
-    grads, dx = lstm_backward(params, cache, dh, with_input=True)
+        return lstm_backward(params, cache, dh, memoryless=memoryless)
+    grads, dx = lstm_backward(params, cache, dh, with_input=True, memoryless=memoryless)
     grads.update(encoder_backward(task.encoder, params, seen, dx[..., :FEATURES], activation))
     return grads

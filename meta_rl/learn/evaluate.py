@@ -81,7 +81,7 @@ def _make_test_fn(config: Config, held_out: bool, with_steps: bool, stream: int)
     def play(params, seeds, block):
         u_env, u_action, u_init = episode_uniforms(seeds, stream, block, task, TEST_BLOCK)
         out = rollout(params, task, u_env, u_action, u_init, config.hidden, rpe_input=config.rpe_input,
-                      feature_activation=config.feature_activation)
+                      feature_activation=config.feature_activation, memoryless=config.memoryless)
         steps = {}
         if with_steps:
             steps = {"observation": out.obs, "action": out.actions, "reward": out.rewards,

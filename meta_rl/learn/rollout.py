@@ -32,7 +32,7 @@ class Rollout(NamedTuple):
 
 def rollout(params, task: BatchedTask, u_env: tf.Tensor, u_action: tf.Tensor, u_init: tf.Tensor,
             hidden: int, keep_records: bool = True, keep_obs: bool | None = None,
-            rpe_input: bool = False, feature_activation: str = "relu") -> Rollout:
+            rpe_input: bool = False, feature_activation: str = "relu", memoryless: bool = False) -> Rollout:
     """Run one batch of episodes from a zero LSTM state, sampling actions.
 
     ``keep_obs`` (by default ``keep_records``) keeps the observations. A task that shows
@@ -41,7 +41,8 @@ def rollout(params, task: BatchedTask, u_env: tf.Tensor, u_action: tf.Tensor, u_
     encoder's gradients. With ``rpe_input`` the agent's input carries its previous
     prediction error r - V instead of its previous reward (the value it held when it acted;
     a constant input to the gradients, like the reward). ``feature_activation``: the
-    encoder's last layer's (``Config.feature_activation``).
+    encoder's last layer's (``Config.feature_activation``). ``memoryless``: the LSTM's state is
+    zero before every step (``Config.memoryless``).
     """
     n_steps = task.n_steps
     n_seeds, batch = u_init.shape[:2]
@@ -82,6 +83,8 @@ def rollout(params, task: BatchedTask, u_env: tf.Tensor, u_action: tf.Tensor, u_
             written = {}
         signal = prev_reward - prev_value if rpe_input else prev_reward
         x = agent_input(features, prev_action, signal, t, n_steps, task.n_actions)
+        if memoryless:
+            h, c = tf.zeros_like(h), tf.zeros_like(c)
         h, c, cache = lstm_step(params, x, h, c)
         logits = tf.matmul(h, params["policy_w"]) + params["policy_b"][:, None]
         value = tf.matmul(h, params["value_w"])[..., 0] + params["value_b"] if rpe_input else prev_value

@@ -55,7 +55,7 @@ def make_train_fn(config: Config, jit: bool = True):
                                                        batch)
             out = rollout(params, task, u_env, u_action, u_init, config.hidden,
                           keep_records=bool(task_metrics), keep_obs=False, rpe_input=config.rpe_input,
-                          feature_activation=config.feature_activation)
+                          feature_activation=config.feature_activation, memoryless=config.memoryless)
             returns = discounted_returns(out.rewards, config.gamma)
             heads_params = {k: v for k, v in params.items() if k.startswith(("policy", "value"))}
             with tf.GradientTape() as tape:
@@ -67,7 +67,8 @@ def make_train_fn(config: Config, jit: bool = True):
                                    tf.cast(start + i, tf.float32) * batch))
                 loss = tf.reduce_sum(total)  # seeds are independent: their sum separates
             grads, dh = tape.gradient(loss, [heads_params, out.h])
-            grads.update(agent_gradients(task, params, out.cache, dh, out.seen, config.feature_activation))
+            grads.update(agent_gradients(task, params, out.cache, dh, out.seen, config.feature_activation,
+                                         config.memoryless))
             grads = clip_per_seed(grads, config.max_grad_norm)
             params, opt = rmsprop_update(params, grads, opt, config.lr, config.rmsprop_decay,
                                          config.rmsprop_eps)
