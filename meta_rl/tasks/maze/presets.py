@@ -10,6 +10,8 @@ entropy weight falling from 0.05 to 0.005 over the run, 16 episodes per update a
 episodes: later finds at 0.28 x the first's steps and 1.05 x the shortest path.
 """
 
+import dataclasses
+
 from meta_rl.config import Config
 from meta_rl.tasks.maze.env import MazeParams
 
@@ -23,3 +25,8 @@ PRESETS = {
                             log_every=10 * BATCH, checkpoint_every=SYMBOLIC_EPISODES // 10),
 }
 """The maze's configs (a checkpoint every tenth of the run)."""
+PRESETS["maze-symbolic-memoryless"] = dataclasses.replace(
+    PRESETS["maze-symbolic"], name="maze-symbolic-memoryless", memoryless=True)
+"""The control Wang et al. 2016 name: the same agent with its LSTM state reset every step
+(``Config.memoryless``), which can learn where it is but not remember where the goal was."""
+
