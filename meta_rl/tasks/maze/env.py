@@ -11,7 +11,10 @@ is exploration; later finds can use the memory of where the goal is: the paper's
 the steps each find takes (``result.py``).
 
 Levels: ``symbolic`` shows the agent its place and heading (one-hot) and whether its last
-step reached the goal: the memory problem alone.
+step reached the goal: the memory problem alone. ``first-person`` shows it only a small
+rendered image of what it faces (``render.py``: ray-cast walls of distinct colours, the goal
+drawn white when in view), through the conv encoder: it must also tell where it is from what
+it sees, as Mirowski et al.'s agents did from DeepMind Lab's frames.
 
 Respawns: the k-th spawn of an episode is a function of the episode's uniforms and k only
 (``spawn_state``: an integer hash of the episode's key and k), not of the step at which the
@@ -30,6 +33,7 @@ import numpy as np
 
 from meta_rl.tasks.base import BatchedTask
 from meta_rl.tasks.maze.layout import Layout, maze_rows
+from meta_rl.tasks.maze.render import GOAL_COLOUR, goal_sprites, views
 
 LAYOUTS = {
     "rooms-5x5": maze_rows(5, 5, seed=3, loops=4),
@@ -37,7 +41,7 @@ LAYOUTS = {
 }
 """Layouts by name: rooms (one square) joined by doors, a depth-first spanning tree with a few
 more doors for loops (``layout.maze_rows``)."""
-LEVELS = ("symbolic",)
+LEVELS = ("symbolic", "first-person")
 UNIFORM_BITS = 24
 """A uniform u becomes the integer floor(u 2^24): exact in float32 and in numpy."""
 GOAL, FIRST_SPAWN, KEY = range(3)
@@ -48,6 +52,16 @@ GOAL, FIRST_SPAWN, KEY = range(3)
 def layout(name: str) -> Layout:
     """The parsed layout ``name`` of ``LAYOUTS`` (computed once per process)."""
     return Layout(LAYOUTS[name])
+
+
+@functools.cache
+def rendered(name: str, height: int, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Layout ``name``'s views ``[n_states, height, width, 3]`` and goal sprites (rectangles
+    ``[n_states, n_places, 4]``, column bit masks ``[n_states, n_places]``), rendered once per
+    process (``render.py``)."""
+    maze = layout(name)
+    images, depth = views(maze, height, width)
+    return (images, *goal_sprites(maze, depth, height))
 
 
 def to_int(u, xp=np):
@@ -110,6 +124,11 @@ class MazeParams:
     """Agent steps per episode."""
     goal_reward: float = 10.0
     """Reward for reaching the goal (Mirowski et al.: 10)."""
+    view_height: int = 16
+    """The first-person image's rows (Mirowski et al.: 84 x 84 frames; a small image here,
+    as for the Harlow levels: the walls are plain colours)."""
+    view_width: int = 24
+    """Its columns (a 90-degree field of view)."""
 
     @property
     def n_trials(self) -> int:
@@ -130,6 +149,9 @@ class MazeParams:
             raise ValueError(f"episode_steps must be at least 1, got {self.episode_steps}")
         if not self.goal_reward > 0:
             raise ValueError(f"goal_reward must be positive, got {self.goal_reward}")
+        if not (8 <= self.view_height <= 64 and 8 <= self.view_width <= 31):
+            raise ValueError(f"the view must be 8-64 rows and 8-31 columns, got {self.view_height} x "
+                             f"{self.view_width}")
 
     def make_task(self, held_out: bool = False) -> BatchedMaze:
         """The batched task (nothing is held out: every episode draws from the same goals)."""
@@ -149,7 +171,11 @@ class BatchedMaze(BatchedTask):
     def __init__(self, params: MazeParams, held_out: bool = False):
         super().__init__(params, held_out)
         self.layout = layout(params.layout)
-        self.obs_shape = (self.layout.n_places + 4 + 1,)
+        if params.level == "symbolic":
+            self.obs_shape = (self.layout.n_places + 4 + 1,)
+        else:
+            self.obs_shape = (params.view_height, params.view_width, 3)
+            self.encoder = "conv"
 
     def initial_state(self, u_init):
         import tensorflow as tf
@@ -165,6 +191,8 @@ class BatchedMaze(BatchedTask):
         import tensorflow as tf
 
         n = self.layout.n_places
+        if self.params.level == "first-person":
+            return self._view(state)
         return tf.concat([tf.one_hot(state["state"] // 4, n), tf.one_hot(state["state"] % 4, 4),
                           tf.cast(state["reached"], tf.float32)[..., None]], axis=-1)
 
@@ -184,3 +212,21 @@ class BatchedMaze(BatchedTask):
         record = {"state": state["state"], "action": action, "reached": reached, "steps": since,
                   "spawn": state["spawn"], "goal": state["goal"]}
         return new, reward, record
+
+    def _view(self, state):
+        """The rendered view of each state, the goal painted over the columns where it shows."""
+        import tensorflow as tf
+
+        p = self.params
+        images, rect, bits = rendered(p.layout, p.view_height, p.view_width)
+        n = self.layout.n_places
+        image = tf.gather(tf.constant(images), state["state"])  # [S, B, H, W, 3]
+        pair = state["state"] * n + state["goal"]
+        rect = tf.gather(tf.constant(rect.reshape(-1, 4)), pair)  # [S, B, 4]
+        bits = tf.gather(tf.constant(bits.reshape(-1)), pair)  # [S, B]
+        shifted = tf.bitwise.right_shift(bits[..., None], tf.range(p.view_width))
+        columns = tf.bitwise.bitwise_and(shifted, 1) > 0  # [S, B, W]
+        rows = tf.range(p.view_height)
+        rows = (rows >= rect[..., 2:3]) & (rows < rect[..., 3:4])  # [S, B, H]
+        goal = rows[..., :, None] & columns[..., None, :]
+        return tf.where(goal[..., None], tf.constant(GOAL_COLOUR), image)

@@ -159,3 +159,37 @@ def test_training_and_testing_run_end_to_end(tmp_path):
     result = FAMILY.test_result(config, played, 0, True)
     assert set(result.players) == set(PLAYERS) and result.trials["steps"].shape[0] == 10
     assert "oracle" in result.report() and 0 <= result.metrics()["first_found"] <= 1
+
+
+def test_views_show_the_goal_ahead_and_hide_it_behind_walls():
+    from meta_rl.tasks.maze.render import GOAL_COLOUR, goal_sprites, views, with_goal
+
+    corridor = Layout(("#######", "#.....#", "###.###", "#######"))  # five places west to east, one south
+    images, depth = views(corridor, 16, 24)
+    rect, bits = goal_sprites(corridor, depth, 16)
+    east_from_west_end = 4 * 0 + 1
+    assert bits[east_from_west_end, 4] != 0 and bits[east_from_west_end, 2] != 0  # ahead, near and far
+    west = 4 * 0 + 3
+    assert (bits[west] == 0).all()  # facing the wall
+    assert bits[east_from_west_end, 5] == 0  # the place south of the corridor: around the corner
+    shown = with_goal(images[east_from_west_end], rect[east_from_west_end, 4], bits[east_from_west_end, 4])
+    assert (shown == GOAL_COLOUR).all(axis=-1).sum() > 0
+    near, far = (bits[east_from_west_end, g] for g in (1, 4))
+    assert bin(near).count("1") > bin(far).count("1")  # nearer is wider
+    assert len({v.tobytes() for v in images}) > corridor.n_states // 2  # places look different
+
+
+def test_first_person_observations_are_the_rendered_views():
+    from meta_rl.tasks.maze.env import rendered
+    from meta_rl.tasks.maze.render import with_goal
+
+    params = MazeParams(level="first-person", layout="rooms-5x10", episode_steps=10)
+    task = params.make_task()
+    assert task.encoder == "conv" and task.obs_shape == (16, 24, 3)
+    state = task.initial_state(tf.random.stateless_uniform([1, 200, 3], seed=[1, 2]))
+    obs = task.observation(state).numpy()[0]
+    images, rect, bits = rendered(params.layout, 16, 24)
+    s, g = state["state"].numpy()[0], state["goal"].numpy()[0]
+    expected = np.stack([with_goal(images[a], rect[a, b], bits[a, b]) for a, b in zip(s, g)])
+    np.testing.assert_array_equal(obs, expected)
+    assert (bits[s, g] != 0).any()  # some episodes start with the goal in view
