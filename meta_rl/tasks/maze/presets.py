@@ -40,3 +40,7 @@ PRESETS["maze-symbolic-memoryless"] = dataclasses.replace(
 """The control Wang et al. 2016 name: the same agent with its LSTM state reset every step
 (``Config.memoryless``), which can learn where it is but not remember where the goal was."""
 
+
+PRESETS["maze-first-person-memoryless"] = dataclasses.replace(
+    PRESETS["maze-first-person"], name="maze-first-person-memoryless", memoryless=True)
+"""The first-person level's memoryless control."""

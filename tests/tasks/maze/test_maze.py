@@ -193,3 +193,32 @@ def test_first_person_observations_are_the_rendered_views():
     expected = np.stack([with_goal(images[a], rect[a, b], bits[a, b]) for a, b in zip(s, g)])
     np.testing.assert_array_equal(obs, expected)
     assert (bits[s, g] != 0).any()  # some episodes start with the goal in view
+
+
+def test_summary_signatures_table_and_figure_of_known_players(tmp_path):
+    """The reference's hooks on players whose behaviour is known: the explorer stands in for an
+    agent with memory (it shows the signature), the random walk for the memoryless control."""
+    from meta_rl.experiment import Tested
+    from meta_rl.tasks.maze import FAMILY
+    from meta_rl.tasks.maze import reference as mr
+    from meta_rl.tasks.maze.result import MazeResult
+
+    names = ("maze-symbolic", "maze-symbolic-memoryless")
+    run_sets = mr.run_sets(seeds=(0, 1), names=names)
+    tested = Tested(FAMILY, mr.EXPERIMENTS["maze"], tmp_path, run_sets)
+    for name, stand_in in zip(names, ("explorer", "random walk")):
+        for seed in (0, 1):
+            u = np.random.default_rng([seed, len(name)]).uniform(size=(400, 3)).astype(np.float32)
+            result = MazeResult(searches(play(stand_in, MAZE, u, 300, rng=np.random.default_rng(seed)), MAZE),
+                                n_steps=300)
+            for player in PLAYERS:
+                result.players[player] = searches(play(player, MAZE, u, 300), MAZE)
+            tested.results[name, seed] = result
+    summary = mr.summarize(tested)
+    rs = summary["run_sets"]
+    assert rs["maze-symbolic-memoryless"]["memoryless"] and not rs["maze-symbolic"]["memoryless"]
+    assert rs["maze-symbolic"]["per_seed"][0]["later_over_shortest"] == 1.0  # the explorer's
+    assert [(s.showing, s.seeds) for s in mr.signatures(summary)] == [(2, 2), (2, 2)]
+    assert "| `maze-symbolic` | agent | 2 |" in mr.table(summary)
+    mr.write_figures(tested, summary, tmp_path)
+    assert (tmp_path / "steps_by_search.png").stat().st_size > 0
