@@ -34,7 +34,13 @@ from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.experiment import RESULTS, Experiment, RunSet, Tested
 from meta_rl.files import atomic_write_text
-from meta_rl.learn.checkpoints import checkpoint_weights, load_checkpoint, read_checkpoint, save_checkpoint
+from meta_rl.learn.checkpoints import (
+    checkpoint_weights,
+    drop_history,
+    load_checkpoint,
+    read_checkpoint,
+    save_checkpoint,
+)
 from meta_rl.learn.evaluate import load_agent, run_test, write_trials_csv
 from meta_rl.learn.parallel import default_workers, train_local
 from meta_rl.learn.runs import Run, check_run_dirs
@@ -54,7 +60,8 @@ def train_runs(run_set: RunSet, root: Path = RESULTS, progress: bool = True,
                runs: list[Run] | None = None) -> list[Run]:
     """Train (or resume) a run set, one process per core, from where ``runs`` (by default
     read now) say its seeds stand; prune the intermediate checkpoints of the seeds outside
-    ``history_seeds``. Returns the runs as they stand after training."""
+    ``history_seeds`` and every finished seed's ``history.npz`` (``drop_history``). Returns
+    the runs as they stand after training."""
     runs = open_run_set(run_set, root) if runs is None else runs
     if run_set.weights_from:
         return derive_run_set(run_set, runs, root)
@@ -64,6 +71,8 @@ def train_runs(run_set: RunSet, root: Path = RESULTS, progress: bool = True,
         if run.seed not in run_set.history_seeds:
             for _, path in list_checkpoints(run.dir)[:-1]:
                 path.unlink()
+        if run.finished(run_set.config):
+            drop_history(run.dir)
     return runs
 
 

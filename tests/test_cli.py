@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from meta_rl.cli import main
-from meta_rl.learn.evaluate import STEP_ARRAYS, read_trials_csv
+from meta_rl.learn.evaluate import STEP_ARRAYS, read_trials_csv, write_trials_csv
 from meta_rl.tasks.two_step.result import CSV_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +98,21 @@ def test_trials_csv_format(tmp_path, variant):
     assert set(rows[:, 2]) <= {0, 1} and set(rows[:, 3]) <= {1, 2} and set(rows[:, 6]) <= {1, 2}
     assert set(rows[:, 4]) <= {0, 1} and set(rows[:, 5]) <= {0, 1}
 
+
+
+def test_ragged_trials_csv_round_trip(tmp_path):
+    """Masked trials (episodes with different numbers of them) get no row and come back masked."""
+    steps = np.ma.masked_array([[5, 3, 0], [7, 0, 0], [2, 4, 6]], mask=[[0, 0, 1], [0, 1, 1], [0, 0, 0]])
+    value = np.ma.masked_array(np.full((3, 3), 0.25), mask=np.ma.getmaskarray(steps))
+    path = tmp_path / "finds.csv"
+    write_trials_csv(path, {"steps": steps, "value": value}, ("episode", "find", "steps", "value"))
+    lines = path.read_text().splitlines()
+    assert lines == ["episode,find,steps,value", "0,0,5,0.25", "0,1,3,0.25", "1,0,7,0.25",
+                     "2,0,2,0.25", "2,1,4,0.25", "2,2,6,0.25"]
+    back = read_trials_csv(path)
+    for name, sent in (("steps", steps), ("value", value)):
+        np.testing.assert_array_equal(np.ma.getmaskarray(back[name]), np.ma.getmaskarray(sent))
+        assert back[name].compressed().tolist() == sent.compressed().tolist()
 
 def expect_error(capsys, args, pattern):
     code = main(args)

@@ -57,8 +57,8 @@ def test_no_import_circle():
 
 
 def test_generic_code_names_no_family():
-    assert [p.name for p in FAMILY_DIRS] == ["bandit", "foraging", "harlow", "informative_arm", "restless",
-                                             "reversal", "risky_choice", "two_step", "volatility"]
+    assert [p.name for p in FAMILY_DIRS] == ["bandit", "foraging", "harlow", "informative_arm", "maze",
+                                             "restless", "reversal", "risky_choice", "two_step", "volatility"]
     patterns = {p.name: re.compile(r"\b" + p.name.replace("_", "[-_ ]?") + r"\b", re.IGNORECASE)
                 for p in FAMILY_DIRS}
     for path in PACKAGE.rglob("*.py"):

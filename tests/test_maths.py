@@ -202,3 +202,15 @@ def test_entropy_weight_falls_linearly_then_stays(episode):
     got = entropy_weight(0.05, 0.001, 1000, tf.constant(float(episode))).numpy()
     assert got == pytest.approx(expected, abs=1e-8)  # float32 rounding of 0.05 + ...: ~4e-9
     assert entropy_weight(0.05, 0.001, 0, episode) == 0.05  # no anneal: the constant
+
+
+def test_median_index_picks_the_seed_with_the_median_result():
+    from meta_rl.plotting import median_index
+
+    assert median_index([3.0, 1.0, 2.0]) == 2  # 2.0 is the median
+    assert median_index([0.4, 0.1, 0.3, 0.2]) == 3  # even count: the lower middle value, 0.2
+    assert median_index([5.0]) == 0
+    with pytest.raises(ValueError, match="non-empty"):
+        median_index([])
+    with pytest.raises(ValueError, match="finite"):
+        median_index([1.0, np.nan])

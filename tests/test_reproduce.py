@@ -67,6 +67,8 @@ def test_reproduce_writes_everything_and_reruns_without_training(tmp_path):
     # evolution seed 0 keeps its milestones, seed 1 only its final checkpoint
     assert [e for e, _ in list_checkpoints(out / "model_0")] == [100, 200]
     assert [e for e, _ in list_checkpoints(out / "model_1")] == [200]
+    # finished: the TensorBoard files keep the training curves, history.npz is dropped
+    assert not any((out / f"model_{s}" / "history.npz").exists() for s in (0, 1))
     trials = read_trials_csv(out / "model_1" / "test_trials.csv.gz")
     assert trials["action"].shape == (30, 10)
     saved = json.loads((out / "results.json").read_text())

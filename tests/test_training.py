@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from meta_rl.errors import MetaRLError
-from meta_rl.learn.checkpoints import list_checkpoints, load_checkpoint
+from meta_rl.learn.checkpoints import drop_history, list_checkpoints, load_checkpoint
 from meta_rl.learn.trainer import train
 from meta_rl.tasks.registry import get_config
 
@@ -45,6 +45,23 @@ def test_resume_continues_exactly(tmp_path):
     assert len(history["reward"]) == 60
     np.testing.assert_array_equal(history["reward"],
                                   np.load(tmp_path / "full" / "model_3" / "history.npz")["reward"])
+
+
+
+def test_a_finished_run_without_history_trains_further_exactly(tmp_path):
+    """A reference run drops history.npz once finished; training it further still continues
+    exactly, its history NaN for the updates before (their TensorBoard points exist)."""
+    train(CONFIG, [3], tmp_path / "full", progress=False)
+    train(dataclasses.replace(CONFIG, episodes=40), [3], tmp_path / "part", progress=False)
+    drop_history(tmp_path / "part" / "model_3")
+    assert not (tmp_path / "part" / "model_3" / "history.npz").exists()
+    train(CONFIG, [3], tmp_path / "part", progress=False)
+    full, part = final_params(tmp_path / "full", 3), final_params(tmp_path / "part", 3)
+    assert all(np.array_equal(full[k], part[k]) for k in full)
+    history = np.load(tmp_path / "part" / "model_3" / "history.npz")["reward"]
+    assert np.isnan(history[:40]).all()
+    full_history = np.load(tmp_path / "full" / "model_3" / "history.npz")["reward"]
+    np.testing.assert_array_equal(history[40:], full_history[40:])
 
 
 def test_keeps_last_checkpoints_and_milestones(tmp_path):

@@ -132,10 +132,16 @@ def history_keys(task) -> tuple[str, ...]:
     return HISTORY_KEYS + tuple(task.TRAINING_METRICS)
 
 
+HISTORY_FILE = "history.npz"
+"""A run's training curves, one entry per update: what resuming needs to log its TensorBoard
+points exactly once. A finished reference run drops it (``drop_history``): its TensorBoard
+files hold the curves."""
+
+
 def save_history(run_dir: Path, history: dict[str, np.ndarray]) -> None:
     """Training curves, one entry per update: reward per episode (mean over the update's
     ``batch_episodes`` episodes), the three losses and the task's own metrics."""
-    path = Path(run_dir) / "history.npz"
+    path = Path(run_dir) / HISTORY_FILE
     atomic_write(path, lambda f: np.savez_compressed(
         f, **{k: np.asarray(v, np.float32) for k, v in history.items()}))
 
@@ -144,8 +150,12 @@ def load_history(run_dir: Path, updates: int, keys: tuple[str, ...] = HISTORY_KE
     """The first ``updates`` entries of ``history.npz`` (written before each checkpoint).
 
     A task metric missing from the file (a run trained before the task logged it) is NaN
-    for the updates it lacks; the four ``HISTORY_KEYS`` must be there."""
-    path = Path(run_dir) / "history.npz"
+    for the updates it lacks; the four ``HISTORY_KEYS`` must be there. A run without the
+    file (a finished reference run, ``drop_history``, trained further) has NaN for every
+    update so far: its TensorBoard files already hold those points."""
+    path = Path(run_dir) / HISTORY_FILE
+    if not path.exists():
+        return {k: np.full(updates, np.nan, np.float32) for k in keys}
     try:
         with np.load(path) as data:
             history = {k: data[k][:updates] if k in data.files or k in HISTORY_KEYS
@@ -155,3 +165,9 @@ def load_history(run_dir: Path, updates: int, keys: tuple[str, ...] = HISTORY_KE
     if any(len(v) < updates for v in history.values()):
         raise MetaRLError(f"training history {path} is shorter than its checkpoint ({updates} updates)")
     return history
+
+
+def drop_history(run_dir: Path) -> None:
+    """Delete a finished run's ``history.npz``: only resuming reads it, and the TensorBoard
+    files keep the curves (the committed reference runs stay small)."""
+    (Path(run_dir) / HISTORY_FILE).unlink(missing_ok=True)

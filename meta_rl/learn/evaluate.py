@@ -149,29 +149,40 @@ def write_steps_npz(path: Path, steps: dict[str, np.ndarray]) -> None:
 
 def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[str, ...]) -> None:
     """One row per trial: ``episode,trial`` then ``columns[2:]`` (integers, or floats as
-    written by ``%.6g``)."""
+    written by ``%.6g``). Ragged trials (a task whose episodes hold different numbers of
+    them) come as numpy masked arrays: masked trials get no row."""
     n_episodes, n_trials = trials[columns[2]].shape
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    values = [np.asarray(trials[k]) for k in columns[2:]]
+    present = ~np.ma.getmaskarray(trials[columns[2]])
+    values = [np.ma.getdata(trials[k]) for k in columns[2:]]
     # + 0.0 writes a negative zero (e.g. a manipulation's -2 x 0) as 0, as integers would be
     fmt = [int if np.issubdtype(v.dtype, np.integer) else (lambda x: f"{x + 0.0:.6g}") for v in values]
     for e in range(n_episodes):
-        for t in range(n_trials):
+        for t in np.flatnonzero(present[e]):
             writer.writerow([e, t] + [f(v[e, t]) for f, v in zip(fmt, values)])
     atomic_write_text(Path(path), buf.getvalue())  # a failed write: MetaRLError naming the file
 
 
 def read_trials_csv(path: Path) -> dict[str, np.ndarray]:
     """Read a trials CSV back into ``[episodes, trials]`` arrays (columns from its header;
-    whole-number columns as integers)."""
+    whole-number columns as integers). A ragged CSV (episodes with different numbers of
+    rows) comes back as masked arrays, the missing trials masked."""
     with (gzip.open(path, "rt") if str(path).endswith(".gz") else open(path)) as f:
         columns = f.readline().strip().split(",")
     data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
-    n_episodes, n_trials = int(data[:, 0].max()) + 1, int(data[:, 1].max()) + 1
+    episode, trial = data[:, 0].astype(int), data[:, 1].astype(int)
+    n_episodes, n_trials = int(episode.max()) + 1, int(trial.max()) + 1
+    ragged = len(data) != n_episodes * n_trials
     out = {}
     for i, k in enumerate(columns[2:], start=2):
-        col = data[:, i].reshape(n_episodes, n_trials)
-        out[k] = col.astype(int) if np.all(col == np.round(col)) else col
+        whole = np.all(data[:, i] == np.round(data[:, i]))
+        if ragged:
+            col = np.ma.masked_all((n_episodes, n_trials), int if whole else float)
+            col[episode, trial] = data[:, i]
+        else:
+            col = data[:, i].reshape(n_episodes, n_trials)
+            col = col.astype(int) if whole else col
+        out[k] = col
     return out

@@ -17,6 +17,7 @@ from meta_rl.tasks import (
     foraging,
     harlow,
     informative_arm,
+    maze,
     restless,
     reversal,
     risky_choice,
@@ -35,6 +36,7 @@ FAMILIES: list[TaskFamily] = [
     risky_choice.FAMILY,
     informative_arm.FAMILY,
     restless.FAMILY,
+    maze.FAMILY,
 ]
 
 

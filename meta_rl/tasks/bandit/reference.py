@@ -19,7 +19,7 @@ from meta_rl.agent.network import initial_weights
 from meta_rl.experiment import RESULTS, Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.learn.evaluate import load_agent, run_test
 from meta_rl.learn.tensorboard import read_scalars
-from meta_rl.plotting import plot_reward_curves
+from meta_rl.plotting import median_index, plot_reward_curves
 from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
@@ -145,7 +145,8 @@ def write_figures(tested: Tested, summary: dict, out: Path) -> None:
     plot_regret_curves(summary, path=out / "regret_curves.png")
     plot_generalisation(summary, path=out / "generalisation.png")
     name = "bandit-dependent-uniform" if "bandit-dependent-uniform" in seeds else next(iter(seeds))
-    plot_bandit_episodes(example_episodes(tested.family, name, seeds[name][0], tested.root),
+    median = seeds[name][median_index(summary["configs"][name]["agent_per_seed"])]  # by regret
+    plot_bandit_episodes(example_episodes(tested.family, name, median, tested.root),
                          path=out / "example_episodes.png")
     plot_reward_curves(reward_curves(seeds, tested.root), title="training: reward per 100 pulls",
                        ylabel="reward per 100 pulls", path=out / "reward_curves.png")

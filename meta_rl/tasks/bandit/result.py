@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import meta_rl.tasks.bandit.bayes_optimal as bayes_optimal
+import meta_rl.tasks.bandit.k_optimal as k_optimal
 import meta_rl.tasks.bandit.rl2 as rl2
 from meta_rl.tasks.bandit.env import N_ARMS, arm_prob_matrix, records_to_trials
 from meta_rl.tasks.bandit.players import cumulative_regret, expected_reward, play, regret
@@ -27,7 +28,8 @@ BASELINES = ("thompson", "gittins", "ucb1", "epsilon-greedy", "random", BAYES_OP
 ranked), then the exact Bayes-optimal player (last: it draws no random numbers, so the others
 play exactly as they did before it joined)."""
 K_ARMED_BASELINES = rl2.PLAYERS
-"""Players compared with the agent on more arms: RL²'s Table 1, in its column order."""
+"""Players compared with the agent on more arms: RL²'s Table 1, in its column order; the exact
+Bayes-optimal player (``k_optimal.py``) joins them where episodes are short enough for it."""
 MAX_BAYES_STATES = 25_000_000
 """The largest Bayes-optimal table played (independent arms: C(n + 3, 4) states after fewer than
 n pulls, 9 bytes each; measured: 100 pulls, 4.4 million states, 40 MB, 0.4 s to build; 150 pulls,
@@ -161,8 +163,11 @@ def test_result(config, played, seed: int, held_out: bool = True,
         p = arm_prob_matrix(params, played.u_init).astype(float)
         settings = rl2.player_kwargs(params.n_trials, params.n_arms)
         names = K_ARMED_BASELINES if baselines is None else baselines
-        return BanditResult(trials, {name: play(name, p, u_reward, rng, **settings.get(name, {}))
-                                     for name in names}, probabilities=p)
+        played_by = {name: play(name, p, u_reward, rng, **settings.get(name, {}))
+                     for name in names if name != BAYES_OPTIMAL}
+        if (baselines is None or BAYES_OPTIMAL in baselines) and params.n_trials <= k_optimal.MAX_HORIZON:
+            played_by[BAYES_OPTIMAL] = k_optimal.play(p, u_reward)  # last: it draws no random numbers
+        return BanditResult(trials, played_by, probabilities=p)
     result = BanditResult(trials)
     p = result.p.astype(float)
     for name in BASELINES if baselines is None else baselines:

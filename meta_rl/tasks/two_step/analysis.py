@@ -71,6 +71,9 @@ def stay_bootstrap_ci(actions, common, rewards, level: float = 0.95, n_boot: int
     return np.nanpercentile(samples, [tail, 100 - tail], axis=0)
 
 
+INTERACTION = "reward x transition"
+"""The model-based term of ``stay_regression``."""
+
 @dataclass(frozen=True)
 class Regression:
     """Logistic regression of stay on reward, transition and their interaction (±1 coded)."""
@@ -87,6 +90,11 @@ class Regression:
     def p(self) -> np.ndarray:
         """Two-sided p-values of the Wald tests."""
         return 2 * stats.norm.sf(np.abs(self.z))
+
+    @property
+    def interaction(self) -> float:
+        """The reward x transition coefficient: the model-based signature."""
+        return float(self.coef[self.names.index(INTERACTION)])
 
     def table(self) -> str:
         """The coefficients as a small text table."""
@@ -106,7 +114,7 @@ def stay_regression(actions, common, rewards) -> Regression:
     t = np.where(prev_common, 1.0, -1.0)
     x = np.stack([np.ones_like(r), r, t, r * t], axis=1)
     coef, se = logistic_regression(x, stay.astype(float))
-    return Regression(("intercept", "reward", "transition", "reward x transition"), coef, se)
+    return Regression(("intercept", "reward", "transition", INTERACTION), coef, se)
 
 
 @dataclass(frozen=True)

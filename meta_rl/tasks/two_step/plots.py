@@ -99,7 +99,8 @@ def plot_stay_evolution(episodes: np.ndarray, stays: np.ndarray, title: str = ""
     """Stay probabilities of checkpoints along training.
 
     ``stays`` is ``[n_checkpoints, n_seeds, 4]`` (``BINS`` order) measured at ``episodes``:
-    lines are the mean across seeds, bands ± 1 s.e. across seeds (several seeds); colour is
+    lines are the mean across seeds, bands ± 1 s.e. across seeds and faint lines each seed
+    (several seeds); colour is
     the transition, solid lines rewarded and dashed unrewarded previous trials.
     ``references`` (four values, a paper's) are drawn as markers at the right edge.
     """
@@ -109,6 +110,8 @@ def plot_stay_evolution(episodes: np.ndarray, stays: np.ndarray, title: str = ""
     for b, (name, color) in enumerate(zip(BINS, BIN_COLORS)):
         style = "-" if b in GROUPS["rewarded"] else "--"
         mean = stays[:, :, b].mean(axis=1)
+        for seed in range(n_seeds if n_seeds > 1 else 0):  # every seed, faint
+            ax.plot(episodes, stays[:, seed, b], color=color, linewidth=0.6, linestyle=style, alpha=0.3)
         ax.plot(episodes, mean, color=color, linewidth=2, linestyle=style, marker="o", markersize=3,
                 label=name.replace("-", ", "))
         if n_seeds > 1:
@@ -121,7 +124,7 @@ def plot_stay_evolution(episodes: np.ndarray, stays: np.ndarray, title: str = ""
     ax.set_ylim(0.0, 1.05)
     ax.set_xlabel("training episodes of the checkpoint")
     ax.set_ylabel("stay probability")
-    spread = f"mean ± s.e. across {n_seeds} seeds" if n_seeds > 1 else "1 seed"
+    spread = f"mean ± s.e. across {n_seeds} seeds, each seed faint" if n_seeds > 1 else "1 seed"
     ax.set_title(f"{title}\n({spread})" if title else f"stay probabilities during training ({spread})",
                  fontsize=9)
     ax.legend(fontsize=7, loc="lower left", title="previous trial", title_fontsize=7)

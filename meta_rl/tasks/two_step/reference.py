@@ -34,7 +34,7 @@ from meta_rl.experiment import (
     scheduled_config,
 )
 from meta_rl.learn.tensorboard import read_scalars
-from meta_rl.plotting import plot_reward_curves
+from meta_rl.plotting import median_index, plot_reward_curves
 from meta_rl.reproduce import test_checkpoints, test_final, train_run_set
 from meta_rl.streams import TEST_SEED_OFFSET
 from meta_rl.tasks.two_step.plots import animate_episode, plot_stay_evolution, plot_stay_panels
@@ -291,12 +291,14 @@ def write_figures(ref: Reference, tested: Tested, summary: dict, out: Path) -> N
                             title=f"{ref.name}: stay probabilities of checkpoints "
                             f"({evolution['test_episodes']} test episodes each)",
                             path=out / "stay_evolution.png")
-    first = seeds[0]
-    n_trials = min(ref.animation_trials, first.result.trials["action"].shape[1])
-    episode = episode_with_swap(first.result.trials, n_trials)
-    animate_episode(first.result.trials, out / "episode.gif", episode=episode, n_trials=n_trials,
+    # the example: the median seed by the model-based signature, the reward x transition coefficient
+    shown = seeds[median_index([r.regression.interaction for r in seeds])]
+    n_trials = min(ref.animation_trials, shown.result.trials["action"].shape[1])
+    episode = episode_with_swap(shown.result.trials, n_trials)
+    animate_episode(shown.result.trials, out / "episode.gif", episode=episode, n_trials=n_trials,
                     params=PRESETS[ref.name].task,
-                    title=f"{ref.name}, seed {first.seed}, test episode {episode} (frozen weights)")
+                    title=f"{ref.name}, seed {shown.seed} (the median reward x transition coefficient), "
+                    f"test episode {episode} (frozen weights)")
 
 
 def episode_with_swap(trials: dict, n_trials: int) -> int:

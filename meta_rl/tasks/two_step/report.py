@@ -43,8 +43,8 @@ def table(markers: Collection[str], summary: dict) -> str:
         rows.append([f"stay after {name.replace('-', ', ')}", mean_se([s["stay"][name] for s in per_seed])]
                     + [f"{analysis.ORIGINAL_STAY[b]:.3f}"] * original
                     + [f"≈ {analysis.PAPER_STAY[b]:.2f}"] * paper)
-    coef = [s["regression"]["reward x transition"]["coef"] for s in per_seed]
-    z = [s["regression"]["reward x transition"]["z"] for s in per_seed]
+    coef = [s["regression"][analysis.INTERACTION]["coef"] for s in per_seed]
+    z = [s["regression"][analysis.INTERACTION]["z"] for s in per_seed]
     rows.append(["reward × transition (logistic, ±1 coded)",
                  mean_se(coef, 2) + (f" (z {min(z):.1f}–{max(z):.1f})" if n > 1 else f" (z = {z[0]:.1f})")]
                 + ["–"] * original + ["–"] * paper)

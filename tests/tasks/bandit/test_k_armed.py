@@ -18,9 +18,9 @@ from meta_rl.errors import MetaRLError
 from meta_rl.learn.evaluate import TestEpisodes as Played
 from meta_rl.learn.evaluate import play_test, read_trials_csv
 from meta_rl.tasks.bandit import bayes_optimal as bo
+from meta_rl.tasks.bandit import k_optimal, rl2
 from meta_rl.tasks.bandit import players as bb
 from meta_rl.tasks.bandit import result as br
-from meta_rl.tasks.bandit import rl2
 from meta_rl.tasks.bandit.env import BanditParams, BatchedBandit, arm_prob_matrix, arm_probs
 from meta_rl.tasks.bandit.presets import GYM_ENVS, K_ARMED_PRESETS, TWO_ARMED_PRESETS
 from meta_rl.tasks.bandit.result import BASELINES, CSV_COLUMNS, K_ARMED_BASELINES, K_ARMED_CSV_COLUMNS
@@ -125,9 +125,14 @@ def test_k_armed_result_reads_every_arm_from_the_initial_uniforms(k_armed_played
     chosen = np.take_along_axis(p, result.trials["action"], axis=1)
     np.testing.assert_array_equal(result.trials["p_action"], chosen.astype(np.float32))
     np.testing.assert_array_equal(result.trials["p_best"], np.repeat(p.max(axis=1, keepdims=True), 12, 1))
-    assert result.csv_columns == K_ARMED_CSV_COLUMNS and list(result.baselines) == list(K_ARMED_BASELINES)
+    # 12 pulls: the exact Bayes-optimal player joins RL²'s, last
+    assert result.csv_columns == K_ARMED_CSV_COLUMNS
+    assert list(result.baselines) == [*K_ARMED_BASELINES, br.BAYES_OPTIMAL]
     metrics = result.metrics()
-    assert set(metrics) == {"expected_reward", *(f"expected_reward_{n}" for n in rl2.PLAYERS)}
+    players = (*rl2.PLAYERS, br.BAYES_OPTIMAL)
+    assert set(metrics) == {"expected_reward", *(f"expected_reward_{n}" for n in players)}
+    np.testing.assert_array_equal(result.baselines[br.BAYES_OPTIMAL]["action"],
+                                  k_optimal.play(p, played.u_steps[..., 0])["action"])
     agent = bb.expected_reward(p, result.trials["action"])
     np.testing.assert_allclose(metrics["expected_reward"], agent.mean())
     # every baseline played the episodes' own arms and reward draws, with RL²'s settings of the nearest cell

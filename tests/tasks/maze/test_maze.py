@@ -1,0 +1,161 @@
+"""The maze: layouts and shortest paths, the batched task against the numpy players, the
+respawn rule, the search log and its unbiased measure."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from meta_rl.learn.evaluate import read_trials_csv, write_trials_csv
+from meta_rl.tasks.maze.env import LAYOUTS, MazeParams, layout, mix, spawn_state, to_int
+from meta_rl.tasks.maze.layout import ACTIONS, Layout, maze_rows, parse
+from meta_rl.tasks.maze.players import PLAYERS, episode_starts, play
+from meta_rl.tasks.maze.result import CSV_COLUMNS, capped_searches, find_summary, searches
+
+MAZE = layout("rooms-5x5")
+
+
+@pytest.mark.parametrize("rows, message", [
+    (("###", "#.#", "###"), "at least two"),
+    (("#####", "#.#.#", "#####"), "reachable"),
+    (("....", "#..#", "####"), "walled"),
+    (("####", "#.x#", "####"), "only"),
+    (("####", "#..", "####"), "equal length"),
+])
+def test_bad_layouts_are_refused(rows, message):
+    with pytest.raises(ValueError, match=message):
+        parse(rows)
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_distances_satisfy_bellman_and_the_policy_walks_them(name):
+    maze = layout(name)
+    d, nxt = maze.distance, maze.next_state
+    assert (d >= 0).all()  # every place reachable from every state
+    places = np.arange(maze.n_states) // 4
+    assert (d[np.arange(maze.n_states), places] == 0).all()
+    # away from the goal: one more than the best next state
+    best = d[nxt].min(axis=1)
+    away = d > 0
+    np.testing.assert_array_equal(d[away], 1 + best[away])
+    # following the policy reaches the goal in exactly the distance
+    rng = np.random.default_rng(0)
+    for s, g in zip(rng.integers(maze.n_states, size=50), rng.integers(maze.n_places, size=50)):
+        state, n = int(s), 0
+        while state // 4 != g:
+            state, n = int(nxt[state, maze.policy[state, g]]), n + 1
+        assert n == d[s, g]
+
+
+def test_moves_turn_in_place_and_stop_at_walls():
+    maze = Layout(("#####", "#...#", "#####"))  # a corridor of three places, west to east
+    east, west, north = 4 * 0 + 1, 4 * 0 + 3, 4 * 0 + 0
+    assert maze.next_state[east, ACTIONS.index("forward")] == 4 * 1 + 1
+    assert maze.next_state[west, ACTIONS.index("forward")] == west  # the wall
+    assert maze.next_state[north, ACTIONS.index("turn left")] == west
+    assert maze.next_state[north, ACTIONS.index("turn right")] == east
+    assert maze.distance[east, 2] == 2 and maze.distance[west, 2] == 4  # two turns, then two steps
+
+
+def test_generated_mazes_are_connected_and_reproducible():
+    rows = maze_rows(4, 6, seed=1, loops=3)
+    assert rows == maze_rows(4, 6, seed=1, loops=3) and rows != maze_rows(4, 6, seed=2, loops=3)
+    grid = parse(rows)  # parse checks that every open square is reachable
+    # a spanning tree of 24 rooms has 23 doors; the loops add 3
+    assert grid.sum() == 24 + 23 + 3
+
+
+def test_compiled_task_and_numpy_players_play_the_same_episodes():
+    u = np.random.default_rng(3).uniform(size=(6, 3)).astype(np.float32)
+    task = MazeParams(episode_steps=120).make_task()
+    for name in ("oracle", "random walk"):
+        played = play(name, MAZE, u, 120, rng=np.random.default_rng(4))
+        state = task.initial_state(tf.constant(u[None]))
+        for t in range(120):
+            np.testing.assert_array_equal(state["state"].numpy()[0], played["state"][:, t])
+            state, reward, record = task.step(state, t, tf.constant(played["action"][None, :, t]), None)
+            for key in ("reached", "steps", "spawn", "goal"):
+                np.testing.assert_array_equal(record[key].numpy()[0], played[key][:, t], err_msg=key)
+            np.testing.assert_array_equal(reward.numpy()[0], played["reward"][:, t])
+
+
+def test_goals_and_spawns_are_uniform_and_spawns_avoid_the_goal():
+    n = 40000
+    u = np.random.default_rng(5).uniform(size=(n, 3)).astype(np.float32)
+    goal, spawn, key = episode_starts(MAZE, u)
+    respawn = spawn_state(mix(key, np.int64(3)), goal, MAZE.n_places)
+    for states in (spawn, respawn):
+        assert not np.any(states // 4 == goal)
+    # counts per place: binomial, s.d. sqrt(n p (1 - p)); allow 5 s.d. on the largest deviation
+    for values, k in ((goal, MAZE.n_places), (spawn % 4, 4), (respawn % 4, 4)):
+        counts = np.bincount(values, minlength=k)
+        p = 1 / k
+        assert np.abs(counts - n * p).max() < 5 * np.sqrt(n * p * (1 - p))
+    # the respawn sequence depends on the key and the count only, the same in numpy and TF
+    tf_draws = mix(tf.constant(key[:100]), tf.constant(3, tf.int64)).numpy()
+    np.testing.assert_array_equal(tf_draws, mix(key[:100], np.int64(3)))
+    np.testing.assert_array_equal(to_int(np.float32([0.0, 0.5])), [0, 1 << 23])
+
+
+def test_search_log_round_trips_through_the_csv(tmp_path):
+    u = np.random.default_rng(6).uniform(size=(8, 3)).astype(np.float32)
+    played = play("explorer", MAZE, u, 200)
+    values = np.random.default_rng(7).normal(size=(8, 200)).astype(np.float32)
+    log = searches(played, MAZE, values)
+    # every step of an episode belongs to one search; finds end on a reach
+    np.testing.assert_array_equal(log["steps"].sum(axis=1), 200)
+    assert (log["found"].sum(axis=1) == played["reached"].sum(axis=1)).all()
+    assert (log["steps"] >= log["shortest"])[log["found"].astype(bool)].all()
+    np.testing.assert_allclose(log["value"][:, 0], values[:, 0])  # the first search starts at step 0
+    path = tmp_path / "searches.csv"
+    write_trials_csv(path, log, CSV_COLUMNS)
+    back = read_trials_csv(path)
+    for k in CSV_COLUMNS[2:]:
+        np.testing.assert_allclose(np.ma.filled(back[k], -1), np.ma.filled(log[k], -1), rtol=1e-5)
+
+
+def test_capping_counts_only_searches_that_start_in_time():
+    found = np.ma.masked_array([[1, 1, 0]], mask=[[0, 0, 0]])
+    steps = np.ma.masked_array([[40, 30, 30]])
+    capped = capped_searches(found, steps, n_steps=100, cap=50)
+    # starts 0, 40, 70: the third starts less than 50 steps before the end, so it is unknown
+    assert capped.mask.tolist() == [[False, False, True]] and capped[0, :2].tolist() == [40, 30]
+    assert capped_searches(found, np.ma.masked_array([[90, 5, 5]]), 100, 50)[0, 0] == 50
+
+
+def test_the_measure_shows_no_drop_without_memory_and_the_explorers_drop():
+    u = np.random.default_rng(8).uniform(size=(2000, 3)).astype(np.float32)
+    out = {}
+    for name in PLAYERS:
+        log = searches(play(name, MAZE, u, 300, rng=np.random.default_rng(9)), MAZE)
+        out[name] = find_summary(log["found"], log["steps"], log["shortest"], log["goal"], 300)
+    # the oracle's and the explorer's later finds are shortest paths
+    assert out["oracle"]["later_over_shortest"] == 1.0 == out["explorer"]["later_over_shortest"]
+    assert out["explorer"]["later"] == pytest.approx(out["oracle"]["later"], rel=0.1)
+    assert out["explorer"]["ratio"] < 0.4 and out["explorer"]["first_found"] == 1.0
+    # memoryless: every search alike. Over 2000 episodes the ratio's s.d. across episode
+    # sets was measured at 0.011 (oracle) and 0.013 (random walk, whose goals with a later
+    # search are those it happened to find early: +0.02 on average); 4 s.d. each
+    assert abs(out["oracle"]["ratio"] - 1) < 4 * 0.011
+    assert abs(out["random walk"]["ratio"] - 1.02) < 4 * 0.013
+
+
+def test_training_and_testing_run_end_to_end(tmp_path):
+    import dataclasses
+
+    from meta_rl.learn.evaluate import play_test
+    from meta_rl.learn.trainer import train
+    from meta_rl.runs import list_checkpoints
+    from meta_rl.tasks.maze import FAMILY
+    from meta_rl.tasks.registry import get_config
+
+    config = dataclasses.replace(get_config("maze-symbolic"), task=MazeParams(episode_steps=60), episodes=32,
+                                 checkpoint_every=32, entropy_anneal_episodes=32, log_every=16, chunk=2)
+    train(config, [0], tmp_path, progress=False)
+    _, path = list_checkpoints(tmp_path / "model_0")[-1]
+    from meta_rl.learn.checkpoints import load_checkpoint
+
+    params = load_checkpoint(path, config)[1]
+    played = play_test(config, params, 1000, 10)
+    result = FAMILY.test_result(config, played, 0, True)
+    assert set(result.players) == set(PLAYERS) and result.trials["steps"].shape[0] == 10
+    assert "oracle" in result.report() and 0 <= result.metrics()["first_found"] <= 1
