@@ -21,7 +21,7 @@ from meta_rl.tasks.foraging.plots import plot_history_weights, plot_matching, pl
 from meta_rl.tasks.foraging.presets import PRESETS
 
 PRESET = "foraging-tsutsui"
-SEEDS = (0, 1, 2, 3, 4)
+SEEDS = tuple(range(10))
 DIRECTORY = "foraging"
 TEST_EPISODES = 300
 SLOPE_RANGE = (0.5, 1.05)

@@ -35,7 +35,7 @@ from meta_rl.tasks.harlow.plots import (
 from meta_rl.tasks.harlow.presets import BETA_V_ABLATION, HARLOW_LEVELS, PIXELS_ABLATION, PRESETS
 from meta_rl.tasks.harlow.result import side_counting_accuracy
 
-LEVEL_SEEDS = {"harlow-symbolic": (0, 1, 2, 3, 4), "harlow-pixels": (0, 1, 2, 3, 4),
+LEVEL_SEEDS = {"harlow-symbolic": tuple(range(10)), "harlow-pixels": (0, 1, 2, 3, 4),
                "harlow-psychlab": (0, 1, 2, 3, 4), "harlow-psychlab-one-frame": (1, 2)}
 """Seeds trained per level; the one-frame ablation of psychlab on two of its seeds."""
 HARLOW_SEEDS = {**LEVEL_SEEDS, **{name: LEVEL_SEEDS["harlow-symbolic"] for name in BETA_V_ABLATION},

@@ -18,7 +18,7 @@ from meta_rl.tasks.reversal.plots import plot_inferred_value
 from meta_rl.tasks.reversal.presets import PRESETS
 
 PRESET = "reversal-bromberg-martin"
-SEEDS = (0, 1, 2, 3, 4)
+SEEDS = tuple(range(10))
 DIRECTORY = "reversal"
 TEST_EPISODES = 300
 RATIO_TARGET = 0.5

@@ -24,7 +24,7 @@ from meta_rl.tasks.risky_choice.plots import plot_risky_choice
 from meta_rl.tasks.risky_choice.presets import PRESETS
 
 PRESET = "risky-choice-stopper"
-SEEDS = (0, 1, 2, 3, 4)
+SEEDS = tuple(range(10))
 DIRECTORY = "risky-choice"
 CONDITIONS = ("control", "stimulation", "inhibition")
 TEST_EPISODES = 300

@@ -21,7 +21,7 @@ from meta_rl.tasks.volatility.plots import plot_reversal_aligned
 from meta_rl.tasks.volatility.presets import PRESETS
 
 PRESET = "volatility-behrens"
-SEEDS = (0, 1, 2, 3, 4)
+SEEDS = tuple(range(10))
 DIRECTORY = "volatility"
 TEST_EPISODES = 300
 RATIO_TARGET = 1.2

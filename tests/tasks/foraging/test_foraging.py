@@ -77,7 +77,8 @@ def test_unit_coding_finds_planted_units():
 
 
 def test_train_and_test_through_the_cli(tmp_path, cli_here, train_and_test):
-    stdout, header, trials, steps = train_and_test("foraging-tsutsui", 30)
+    batched = ("--episodes", "32", "--checkpoint-every", "32", "--log-every", "16", "--chunk", "2")
+    stdout, header, trials, steps = train_and_test("foraging-tsutsui", 30, batched)
     assert "local matching" in stdout and "slope" in stdout
     assert header == COLUMNS
     assert trials["action"].shape == (30, PARAMS.n_trials)
