@@ -96,7 +96,7 @@ def test_k_armed_presets_and_gym_ids():
     # the two-armed ones as they were, and first (a family's first env is its showcase)
     assert list(GYM_ENVS)[:5] == [f"meta_rl/Bandit-{n.removeprefix('bandit-')}-v0" for n in TWO_ARMED_PRESETS]
     for config in TWO_ARMED_PRESETS.values():
-        assert (config.episodes, config.gamma, config.lr, config.task.n_arms) == (20000, 0.8, 1e-3, 2)
+        assert (config.hidden, config.task.n_arms, config.task.n_trials) == (48, 2, 100)
     check_env(gym.make("meta_rl/Bandit-k50-n500-v0").unwrapped, skip_render_check=True)
     env = gym.make("meta_rl/Bandit-k10-n10-v0")
     assert env.action_space.n == 10
