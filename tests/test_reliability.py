@@ -249,7 +249,8 @@ def trained(tmp_path):
 
 def test_another_family_into_a_run_directory(trained, capsys):
     before = snapshot(trained)
-    expect_error(capsys, ["train", "bandit-easy", "--out", str(trained.parent), *TINY],
+    batched = ["--episodes", "32", "--checkpoint-every", "32", "--log-every", "16", "--chunk", "2", "--quiet"]
+    expect_error(capsys, ["train", "bandit-easy", "--out", str(trained.parent), *batched],
                  "config of task kind 'two-step', expected 'bandit'")
     assert snapshot(trained) == before
 

@@ -142,7 +142,7 @@ def test_a_derived_run_set_takes_the_weights_under_its_own_config(tmp_path):
     (the same agents tested under another task setting); a second pass leaves it alone."""
     from meta_rl.learn.evaluate import load_agent
 
-    config = dataclasses.replace(get_config("bandit-easy"), episodes=20, checkpoint_every=20)
+    config = dataclasses.replace(get_config("bandit-easy"), episodes=32, checkpoint_every=32, log_every=16)
     source = RunSet(config, (0,), "source")
     derived_config = dataclasses.replace(config, name="bandit-easy-other",
                                          task=dataclasses.replace(config.task, difficulty="hard"))
@@ -153,7 +153,7 @@ def test_a_derived_run_set_takes_the_weights_under_its_own_config(tmp_path):
     assert finished(derived, tmp_path)
     got_config, episode, got = load_agent(derived.run_dir(0, tmp_path), registry.task_classes())
     _, _, want = load_agent(source.run_dir(0, tmp_path), registry.task_classes())
-    assert got_config == derived_config and episode == 20
+    assert got_config == derived_config and episode == 32
     assert all(np.array_equal(got[k], want[k]) for k in want)
     with pytest.raises(MetaRLError, match="no checkpoint of seed 1"):
         other = RunSet(derived_config, (1,), "other", weights_from="source")
