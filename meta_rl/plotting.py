@@ -36,7 +36,6 @@ def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
     return out
 
 
-
 def median_index(values) -> int:
     """The index of the median of ``values`` (with an even count, the lower of the two middle
     values): the seed an example figure shows, chosen by its result rather than its number."""
@@ -44,6 +43,7 @@ def median_index(values) -> int:
     if values.ndim != 1 or len(values) == 0 or not np.all(np.isfinite(values)):
         raise ValueError(f"median_index needs a non-empty 1-d array of finite values, got {values!r}")
     return int(np.argsort(values, kind="stable")[(len(values) - 1) // 2])
+
 
 def plot_reward_curves(curves: dict, title: str = "", references: dict[str, float] | None = None,
                        weight: float = 0.9, ylabel: str = "reward per 100 trials",

@@ -151,7 +151,7 @@ def write_trials_csv(path: Path, trials: dict[str, np.ndarray], columns: tuple[s
     """One row per trial: ``episode,trial`` then ``columns[2:]`` (integers, or floats as
     written by ``%.6g``). Ragged trials (a task whose episodes hold different numbers of
     them) come as numpy masked arrays: masked trials get no row."""
-    n_episodes, n_trials = trials[columns[2]].shape
+    n_episodes = trials[columns[2]].shape[0]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)

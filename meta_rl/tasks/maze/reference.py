@@ -53,10 +53,6 @@ def steps_by_search(result: MazeResult, player: str = "agent", shown: int = SEAR
     return [None if np.ma.is_masked(m) or not np.isfinite(m) else round(float(m), 2) for m in means]
 
 
-def memoryless(name: str) -> bool:
-    return PRESETS[name].memoryless
-
-
 def summarize(tested: Tested) -> dict:
     """``Experiment.summarize``: per run set and seed, the agent's ``find_summary`` and steps by
     search index; the players' on every seed's episodes (their mean over seeds)."""
@@ -69,16 +65,17 @@ def summarize(tested: Tested) -> dict:
         players = {p: {k: round(float(np.mean([r.summary(p)[k] for r in results])), 4)
                        for k in results[0].summary(p)} for p in results[0].players}
         out["run_sets"][run_set.name] = {
-            "seeds": list(run_set.seeds), "memoryless": memoryless(run_set.name),
+            "seeds": list(run_set.seeds), "memoryless": run_set.config.memoryless,
             "level": run_set.config.task.level, "layout": run_set.config.task.layout,
             "episode_steps": run_set.config.task.episode_steps, "per_seed": per_seed, "players": players,
             "players_steps_by_search": {p: steps_by_search(results[0], p) for p in results[0].players}}
     return out
 
 
-def meets(name: str, seed: dict) -> bool:
-    """Whether one seed shows its run set's signature (module docstring)."""
-    if memoryless(name):
+def meets(memoryless: bool, seed: dict) -> bool:
+    """Whether one seed of a run set (a memoryless control or not) shows its signature
+    (module docstring)."""
+    if memoryless:
         return bool(seed["ratio"] >= CONTROL_RATIO_AT_LEAST)
     return bool(seed["ratio"] <= RATIO_AT_MOST and seed["later_over_shortest"] <= SHORTEST_AT_MOST)
 
@@ -90,7 +87,8 @@ def signatures(summary: dict) -> list[Signature]:
         test = (f"no drop: later finds ≥ {CONTROL_RATIO_AT_LEAST} × the first's steps" if rs["memoryless"]
                 else f"later finds ≤ {RATIO_AT_MOST} × the first's steps and ≤ {SHORTEST_AT_MOST} × the "
                 "shortest path")
-        out.append(Signature(name, test, sum(meets(name, s) for s in rs["per_seed"]), len(rs["per_seed"]),
+        out.append(Signature(name, test, sum(meets(rs["memoryless"], s) for s in rs["per_seed"]),
+                             len(rs["per_seed"]),
                              label=name.removeprefix("maze-")))
     return out
 

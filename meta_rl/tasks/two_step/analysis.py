@@ -74,6 +74,7 @@ def stay_bootstrap_ci(actions, common, rewards, level: float = 0.95, n_boot: int
 INTERACTION = "reward x transition"
 """The model-based term of ``stay_regression``."""
 
+
 @dataclass(frozen=True)
 class Regression:
     """Logistic regression of stay on reward, transition and their interaction (±1 coded)."""
