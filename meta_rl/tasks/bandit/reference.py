@@ -24,11 +24,11 @@ from meta_rl.plotting import median_index, plot_reward_curves
 from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
-from meta_rl.tasks.bandit.presets import EARLIER_SETTINGS, TWO_ARMED_PRESETS
+from meta_rl.tasks.bandit.presets import TWO_ARMED_PRESETS
 from meta_rl.tasks.bandit.result import BAYES_OPTIMAL
 
-BANDIT_SEEDS = {name: (0,) if name in EARLIER_SETTINGS else tuple(range(10)) for name in TWO_ARMED_PRESETS}
-"""Seeds trained per config: ten, one for the sets still on their first presets."""
+BANDIT_SEEDS = {name: tuple(range(10)) for name in TWO_ARMED_PRESETS}
+"""Seeds trained per config."""
 TEST_EPISODES = 300
 AT_THE_LIMIT = 1.2
 """Issue 25's target: the agent's regret at most this many times the exact Bayes-optimal

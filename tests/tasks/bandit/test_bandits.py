@@ -142,9 +142,8 @@ def test_train_and_test_through_the_cli(tmp_path, cli_here):
 
 def test_committed_results_reproduce():
     """The committed dependent-uniform agent, tested again, gives the committed regret; every
-    set trained on its final preset is at the Bayes-optimal limit in enough seeds (issue 25)."""
+    set is at the Bayes-optimal limit in enough seeds (issue 25)."""
     from meta_rl.learn.evaluate import load_agent, run_test
-    from meta_rl.tasks.bandit.presets import EARLIER_SETTINGS
     from meta_rl.tasks.bandit.reference import AT_THE_LIMIT, SEEDS_REQUIRED, run_dir, seeds_at_the_limit
 
     summary = json.loads((ROOT / "results" / "bandits" / "results.json").read_text())
@@ -155,8 +154,6 @@ def test_committed_results_reproduce():
     over_bayes = c["agent_over_bayes_optimal_per_seed"][0]
     assert round(result.metrics()["regret_over_bayes_optimal"], 3) == over_bayes
     for name, config_summary in summary["configs"].items():
-        if name in EARLIER_SETTINGS:
-            continue
         ratios = config_summary["agent_over_bayes_optimal_per_seed"]
         assert len(ratios) == 10 and seeds_at_the_limit(config_summary) >= SEEDS_REQUIRED, (name, ratios)
         assert seeds_at_the_limit(config_summary) == sum(r <= AT_THE_LIMIT for r in ratios)
