@@ -6,6 +6,8 @@ simulations (issue target: at most 10 minutes per seed on 2 CPU cores); any pres
     python benchmarks/simulations_speed.py --presets volatility-behrens --publish
     python benchmarks/simulations_speed.py --presets bandit-k5-n10 bandit-k50-n500 --target 30 \
         --table bandits-speed --publish
+    python benchmarks/simulations_speed.py --presets maze-symbolic maze-first-person --episodes 3200 \
+        --table maze-speed --publish      # a short run each, extrapolated to the preset's length
 
 Each preset trains in a fresh process into a temporary directory (import and compile
 included); exits non-zero when one takes longer than ``--target`` minutes.
@@ -28,6 +30,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=list(PRESETS))
     parser.add_argument("--target", type=float, default=10.0, help="minutes per seed; 0: no target")
+    parser.add_argument("--episodes", type=int, default=0,
+                        help="time a run of this many episodes and scale it to the preset's length (import "
+                        "and compilation counted in full: an upper bound); 0, the default: the whole run")
     parser.add_argument("--publish", action="store_true",
                         help="record the table in benchmarks/results/ and the documents")
     parser.add_argument("--table", default="simulations-speed",
@@ -37,12 +42,21 @@ def main() -> int:
     slow = False
     rows = ["| preset | episodes | one seed, wall | episodes per second | target |", "|---|---|---|---|---|"]
     for name in args.presets:
-        episodes = get_config(name).episodes
-        minutes = time_training(name, "0", episodes) / 60
-        print(f"{name}: {episodes:,} episodes, one seed, in {minutes:.1f} min wall ({machine()})", flush=True)
+        config = get_config(name)
+        episodes = config.episodes
+        timed = min(args.episodes, episodes) if args.episodes else episodes
+        if timed % config.batch_episodes:
+            parser.error(f"--episodes must be a multiple of {name}'s {config.batch_episodes} "
+                         "episodes per update")
+        log_every = config.batch_episodes * max(1, timed // (10 * config.batch_episodes))
+        short = ("--checkpoint-every", str(timed), "--log-every", str(log_every)) if timed < episodes else ()
+        minutes = time_training(name, "0", timed, *short) / 60 * episodes / timed
+        scaled = f" (scaled from {timed:,})" if timed < episodes else ""
+        print(f"{name}: {episodes:,} episodes{scaled}, one seed, in {minutes:.1f} min wall ({machine()})",
+              flush=True)
         missed = bool(args.target) and minutes > args.target
         slow |= missed
-        rows.append(f"| {name} | {episodes:,} | {minutes:.1f} min | {episodes / minutes / 60:,.0f} | "
+        rows.append(f"| {name} | {episodes:,}{scaled} | {minutes:.1f} min | {episodes / minutes / 60:,.0f} | "
                     + (f"{args.target:.0f} min: {'missed' if missed else 'met'} |" if args.target else "|"))
     if args.publish:
         publish(args.table, "\n".join(rows))

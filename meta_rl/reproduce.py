@@ -40,6 +40,7 @@ from meta_rl.learn.checkpoints import (
     load_checkpoint,
     read_checkpoint,
     save_checkpoint,
+    strip_optimizer,
 )
 from meta_rl.learn.evaluate import load_agent, run_test, write_trials_csv
 from meta_rl.learn.parallel import default_workers, train_local
@@ -60,19 +61,22 @@ def train_runs(run_set: RunSet, root: Path = RESULTS, progress: bool = True,
                runs: list[Run] | None = None) -> list[Run]:
     """Train (or resume) a run set, one process per core, from where ``runs`` (by default
     read now) say its seeds stand; prune the intermediate checkpoints of the seeds outside
-    ``history_seeds`` and every finished seed's ``history.npz`` (``drop_history``). Returns
-    the runs as they stand after training."""
+    ``history_seeds`` and every finished seed's ``history.npz`` (``drop_history``) and RMSProp
+    state (``strip_optimizer``). Returns the runs as they stand after training."""
     runs = open_run_set(run_set, root) if runs is None else runs
     if run_set.weights_from:
-        return derive_run_set(run_set, runs, root)
-    runs = train_local(run_set.config, list(run_set.seeds), Path(root) / run_set.directory,
-                       default_workers(len(run_set.seeds)), progress=progress, runs=runs)
+        runs = derive_run_set(run_set, runs, root)
+    else:
+        runs = train_local(run_set.config, list(run_set.seeds), Path(root) / run_set.directory,
+                           default_workers(len(run_set.seeds)), progress=progress, runs=runs)
     for run in runs:
         if run.seed not in run_set.history_seeds:
             for _, path in list_checkpoints(run.dir)[:-1]:
                 path.unlink()
         if run.finished(run_set.config):
             drop_history(run.dir)
+            for _, path in list_checkpoints(run.dir):
+                strip_optimizer(path)
     return runs
 
 

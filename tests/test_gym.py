@@ -32,6 +32,7 @@ COMMITTED_RUNS = {  # one committed run per family with a gym env
     "risky-choice": "results/risky-choice/stimulation/model_0",  # the shifted reward the agent receives
     "informative-arm": "results/informative-arm/model_0",
     "restless": "results/restless/model_0",
+    "maze": "results/maze/maze-symbolic/model_0",
 }
 
 

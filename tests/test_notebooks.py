@@ -24,7 +24,8 @@ OTHERS = {"bandits.ipynb": "results/bandits/results.json", "harlow.ipynb": "resu
           "foraging.ipynb": "results/foraging/results.json",
           "risky-choice.ipynb": "results/risky-choice/results.json",
           "informative-arm.ipynb": "results/informative-arm/results.json",
-          "restless-bandits.ipynb": "results/restless/results.json"}
+          "restless-bandits.ipynb": "results/restless/results.json",
+          "navigation.ipynb": "results/maze/results.json"}
 ANALYSES = {"inside-the-agent.ipynb": "10 seeds x 300 test episodes"}
 """Notebooks that analyse the committed runs, and what their stored (full-mode) output says."""
 

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from meta_rl.errors import MetaRLError
-from meta_rl.learn.checkpoints import drop_history, list_checkpoints, load_checkpoint
+from meta_rl.learn.checkpoints import (
+    drop_history,
+    fresh_optimizer,
+    list_checkpoints,
+    load_checkpoint,
+    save_checkpoint,
+    strip_optimizer,
+)
 from meta_rl.learn.trainer import train
 from meta_rl.tasks.registry import get_config
 
@@ -62,6 +69,30 @@ def test_a_finished_run_without_history_trains_further_exactly(tmp_path):
     assert np.isnan(history[:40]).all()
     full_history = np.load(tmp_path / "full" / "model_3" / "history.npz")["reward"]
     np.testing.assert_array_equal(history[40:], full_history[40:])
+
+
+def test_a_weights_only_checkpoint_loads_with_a_fresh_optimiser_and_trains_further(tmp_path):
+    """A finished reference run keeps its weights only (``strip_optimizer``); it loads with
+    RMSProp's starting state and trains further exactly as a run resumed from that state."""
+    short = dataclasses.replace(CONFIG, episodes=40)
+    for name in ("stripped", "explicit"):
+        train(short, [3], tmp_path / name, progress=False)
+    (_, path), = list_checkpoints(tmp_path / "stripped" / "model_3")[-1:]
+    episode, params, opt = load_checkpoint(path, short)
+    size = path.stat().st_size
+    strip_optimizer(path)
+    strip_optimizer(path)  # a second time: nothing to strip
+    assert path.stat().st_size < 0.6 * size
+    again, stripped_params, fresh = load_checkpoint(path, short)
+    assert again == episode and all(np.array_equal(params[k], stripped_params[k]) for k in params)
+    assert all(np.array_equal(v, np.ones_like(v)) for v in fresh.values())
+    assert any(not np.array_equal(opt[k], fresh[k]) for k in opt)
+    explicit = list_checkpoints(tmp_path / "explicit" / "model_3")[-1][1]
+    save_checkpoint(explicit.parent, episode, params, fresh_optimizer(params), short)
+    for name in ("stripped", "explicit"):
+        train(CONFIG, [3], tmp_path / name, progress=False)
+    a, b = final_params(tmp_path / "stripped", 3), final_params(tmp_path / "explicit", 3)
+    assert all(np.array_equal(a[k], b[k]) for k in a)
 
 
 def test_keeps_last_checkpoints_and_milestones(tmp_path):

@@ -1,7 +1,9 @@
 """Checkpoints and training history on disk: atomic writes, validated reads.
 
 A checkpoint ``ckpt-<episode>.npz`` holds one seed's weights (``params/*``), its RMSProp
-state (``opt/*``), the episode count and the config it was trained with.
+state (``opt/*``), the episode count and the config it was trained with. A finished reference
+run keeps its weights only (``strip_optimizer``: half the bytes): training it further starts
+RMSProp's running average afresh, as a new run starts it (``fresh_optimizer``).
 """
 
 from __future__ import annotations
@@ -21,16 +23,26 @@ from meta_rl.runs import list_checkpoints
 HISTORY_KEYS = ("reward", "policy_loss", "value_loss", "entropy")
 
 
-def save_checkpoint(run_dir: Path, episode: int, params: dict, opt: dict, config: Config,
+def fresh_optimizer(params: dict) -> dict:
+    """RMSProp's state at the start of training (``meta_rl.learn.optim.rmsprop_init``'s, in
+    numpy): the running average of squared gradients at one."""
+    return {k: np.ones_like(np.asarray(v)) for k, v in params.items()}
+
+
+def save_checkpoint(run_dir: Path, episode: int, params: dict, opt: dict | None, config: Config,
                     seconds: float = float("nan")) -> Path:
     """Atomically write one seed's checkpoint; returns its path. ``seconds``: the wall time
-    its process has spent training it so far, over all resumes (NaN: unknown)."""
+    its process has spent training it so far, over all resumes (NaN: unknown); ``opt`` None:
+    the weights only."""
     arrays = {f"params/{k}": np.asarray(v) for k, v in params.items()}
-    arrays.update({f"opt/{k}": np.asarray(v) for k, v in opt.items()})
-    arrays["episode"] = np.int64(episode)
-    arrays["train_seconds"] = np.float64(seconds)
-    arrays["config"] = np.array(config.to_json())
-    path = Path(run_dir) / f"ckpt-{episode}.npz"
+    arrays.update({f"opt/{k}": np.asarray(v) for k, v in (opt or {}).items()})
+    return _write(Path(run_dir), episode, arrays, config.to_json(), seconds)
+
+
+def _write(run_dir: Path, episode: int, arrays: dict, config_json: str, seconds: float) -> Path:
+    arrays = {**arrays, "episode": np.int64(episode), "train_seconds": np.float64(seconds),
+              "config": np.array(config_json)}
+    path = run_dir / f"ckpt-{episode}.npz"
     atomic_write(path, lambda f: np.savez(f, **arrays))
     return path
 
@@ -91,20 +103,22 @@ def embedded_config(checkpoint: Checkpoint, task_classes) -> Config:
 
 
 def checkpoint_weights(checkpoint: Checkpoint, config: Config) -> tuple[dict, dict]:
-    """``(params, opt)`` of a checkpoint read with its weights, validated against ``config``."""
+    """``(params, opt)`` of a checkpoint read with its weights, validated against ``config``
+    (a weights-only checkpoint, ``strip_optimizer``: ``opt`` is ``fresh_optimizer``'s)."""
     path, arrays = checkpoint.path, checkpoint.arrays or {}
     shapes = weight_shapes(config)
-    missing = [k for k in shapes for part in ("params", "opt") if f"{part}/{k}" not in arrays]
+    parts = ("params", "opt") if any(k.startswith("opt/") for k in arrays) else ("params",)
+    missing = [f"{part}/{k}" for k in shapes for part in parts if f"{part}/{k}" not in arrays]
     if missing:
         raise MetaRLError(f"corrupt checkpoint {path}: missing {missing}")
     for k, shape in shapes.items():
-        for part in ("params", "opt"):
+        for part in parts:
             got = arrays[f"{part}/{k}"].shape
             if got != shape:
                 raise MetaRLError(f"checkpoint {path} does not match its config: {part}/{k} has "
                                   f"shape {got}, config (hidden={config.hidden}) needs {shape}")
     params = {k: arrays[f"params/{k}"] for k in shapes}
-    opt = {k: arrays[f"opt/{k}"] for k in shapes}
+    opt = {k: arrays[f"opt/{k}"] for k in shapes} if "opt" in parts else fresh_optimizer(params)
     if not all(np.all(np.isfinite(v)) for v in params.values()):
         raise MetaRLError(f"corrupt checkpoint {path}: non-finite weights")
     return params, opt
@@ -115,6 +129,17 @@ def load_checkpoint(path: Path, config: Config) -> tuple[int, dict, dict]:
     checkpoint = read_checkpoint(path)
     params, opt = checkpoint_weights(checkpoint, config)
     return checkpoint.episode, params, opt
+
+
+def strip_optimizer(path: Path) -> None:
+    """Rewrite a checkpoint without its RMSProp state (atomically; nothing to do when it has
+    none): what a finished reference run keeps (module docstring)."""
+    checkpoint = read_checkpoint(path)
+    arrays = checkpoint.arrays or {}
+    if not any(k.startswith("opt/") for k in arrays):
+        return
+    params = {k: v for k, v in arrays.items() if k.startswith("params/")}
+    _write(Path(path).parent, checkpoint.episode, params, checkpoint.config_json, checkpoint.seconds)
 
 
 def prune_checkpoints(run_dir: Path, keep: int, keep_every: int) -> None:

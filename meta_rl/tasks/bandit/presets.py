@@ -81,7 +81,7 @@ K_ARMED_PRESETS = {
     name: Config(name=name, task=params, episodes=(episodes := K_ARMED_EPISODES[params.n_trials]),
                  gamma=K_ARMED_GAMMA[params.n_trials], lr=4e-3, batch_episodes=K_ARMED_BATCH[params.n_trials],
                  entropy_coef=0.05, entropy_final=0.005, entropy_anneal_episodes=episodes,
-                 log_every=10 * K_ARMED_BATCH[params.n_trials], checkpoint_every=episodes // 10)
+                 log_every=episodes // 1000, checkpoint_every=episodes // 10)
     for name, params in K_ARMED_VARIANTS.items()}
 """The k-armed configs (a checkpoint every tenth of the run: the default 1000 episodes would
 write hundreds)."""

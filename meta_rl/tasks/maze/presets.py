@@ -44,3 +44,8 @@ PRESETS["maze-symbolic-memoryless"] = dataclasses.replace(
 PRESETS["maze-first-person-memoryless"] = dataclasses.replace(
     PRESETS["maze-first-person"], name="maze-first-person-memoryless", memoryless=True)
 """The first-person level's memoryless control."""
+
+GYM_ENVS = {f"meta_rl/Maze-{level}-v0": PRESETS[f"maze-{level}"].task
+            for level in ("symbolic", "first-person")}
+"""``gym.make("meta_rl/Maze-first-person-v0")`` after ``import meta_rl.tasks.registry`` (the
+generic ``meta_rl.tasks.gym.TaskEnv``)."""

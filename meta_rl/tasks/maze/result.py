@@ -29,10 +29,10 @@ from meta_rl.tasks.maze.env import layout as layout_named
 from meta_rl.tasks.maze.layout import Layout
 from meta_rl.tasks.maze.players import PLAYERS, play
 
-CSV_COLUMNS = ("episode", "search", "steps", "shortest", "found", "goal", "value")
-"""One row per search: its index in the episode (0: the first), its steps from its (re)spawn
-(to the find, or to the episode's end), the shortest path from that (re)spawn, whether it
-found the goal, the goal's place, the critic's value at the (re)spawn."""
+CSV_COLUMNS = ("episode", "find", "steps", "shortest", "found", "goal", "value")
+"""One row per search: ``find`` its index in the episode (0: the first), its steps from its
+(re)spawn (to the find, or to the episode's end), the shortest path from that (re)spawn,
+whether it found the goal, the goal's place, the critic's value at the (re)spawn."""
 
 
 def searches(records: dict[str, np.ndarray], layout: Layout,
