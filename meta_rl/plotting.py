@@ -11,6 +11,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 
 def finish(fig, own: bool, path: str | Path | None, dpi: int = 110):
@@ -119,6 +120,7 @@ def plot_decoding(curves: dict[str, tuple], xlabel: str = "trial", title: str = 
                 ax.fill_between(positions, mean - se, mean + se, color=color, alpha=0.2, linewidth=0)
     ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
     ax.set_ylim(0.3, 1.02)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # positions are trials, searches...
     ax.set_xlabel(xlabel)
     ax.set_ylabel("decoding accuracy (cross-validated)")
     ax.set_title(title, fontsize=10)

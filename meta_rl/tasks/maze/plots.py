@@ -14,6 +14,10 @@ from meta_rl.plotting import finish
 from meta_rl.tasks.maze.layout import STEP, Layout
 
 PLAYER_STYLES = {"oracle": ("#2ca02c", ":"), "explorer": ("#1f77b4", "--"), "random walk": ("#7f7f7f", "-.")}
+UNPLOTTED = ("random walk",)
+"""Players left out of the steps-by-find figure: a random walk rarely finds the goal twice, so
+its mean steps of the k-th find rest on a handful of lucky episodes (the table has its
+unbiased measure)."""
 
 
 def _curve(values: list) -> np.ndarray:
@@ -40,6 +44,8 @@ def plot_steps_by_search(summary: dict, path: str | Path | None = None):
             ax.plot(finds, np.nanmean(curves, axis=0), color=color, linewidth=2, marker="o", markersize=3,
                     label=f"{label} ({len(curves)} seeds)")
         for player, (color, style) in PLAYER_STYLES.items():
+            if player in UNPLOTTED:
+                continue
             curve = _curve(rs["players_steps_by_search"][player])
             ax.plot(np.arange(1, len(curve) + 1), curve, color=color, linestyle=style, label=player)
         ax.set_yscale("log")

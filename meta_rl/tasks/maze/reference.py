@@ -233,7 +233,7 @@ def write_figures(tested: Tested, summary: dict, out: Path) -> None:
 
 
 OVERVIEW = Overview("Wang et al. 2016, Sec. 3.2.3: one-shot navigation (Mirowski et al. 2016)",
-                    "`maze-symbolic`, `maze-first-person` and their memoryless controls",
+                    "`maze-symbolic` and its memoryless control (`maze-first-person`: not trained yet)",
                     "docs/navigation.md", headline)
 
 EXPERIMENTS = {"maze": Experiment(name="maze", directory=DIRECTORY, run_sets=run_sets, summarize=summarize,
