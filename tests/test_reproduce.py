@@ -35,8 +35,8 @@ def test_unknown_experiment_is_one_line_error(capsys):
 def test_every_experiment_is_offered():
     assert set(registry.experiments()) == {"biorxiv-final", "biorxiv-first-try", "arxiv", "bandits",
                                            "harlow", "volatility", "reversal", "foraging", "risky-choice",
-                                           "informative-arm", "restless"}
-    assert len(registry.select_experiments("all")) == 11
+                                           "informative-arm", "restless", "maze"}
+    assert len(registry.select_experiments("all")) == 12
 
 
 def test_reference_configs():

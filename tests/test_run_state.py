@@ -59,18 +59,20 @@ def test_reproduce_reads_each_checkpoint_once_before_training(tmp_path, monkeypa
     trainer.train(dataclasses.replace(run_set.config, episodes=20), [0, 1], tmp_path / run_set.directory,
                   progress=False)
     reads = CheckpointReads(monkeypatch)
-    started_testing = {}
-    test_all = reproduce.test_all
+    trained = {}
+    train_local = reproduce.train_local
 
-    def testing(*args, **kwargs):
-        started_testing.update(reads.counts)
-        return test_all(*args, **kwargs)
+    def training(*args, **kwargs):
+        runs = train_local(*args, **kwargs)
+        trained.update(reads.counts)
+        return runs
 
-    monkeypatch.setattr(reproduce, "test_all", testing)
+    monkeypatch.setattr(reproduce, "train_local", training)
     reproduce.reproduce(FAMILY, experiment, tmp_path, progress=False, log=lambda _: None)
     resumed_from = [run_dir(tmp_path / run_set.directory, s) / "ckpt-20.npz" for s in (0, 1)]
     # workers=2 on this machine: trained in worker processes, whose reads np.load here cannot
-    # see; the parent read each checkpoint once, and handed the runs over
-    assert all(started_testing[p] == 1 for p in resumed_from)
+    # see; the parent read each checkpoint once, and handed the runs over (a finished run's
+    # checkpoints are read again after training, to keep their weights only)
+    assert all(trained[p] == 1 for p in resumed_from)
     kept = {s: [e for e, _ in list_checkpoints(run_dir(tmp_path / run_set.directory, s))] for s in (0, 1)}
     assert kept == {0: [20, 40], 1: [40]}  # the evolution seed keeps every 20 episodes, the other the last
