@@ -37,6 +37,9 @@ class RunSet:
     """Not trained: the directory (relative to the results) of another run set whose seeds'
     final weights this one takes unchanged, under its own config: the same agents tested
     under another task setting (e.g. a manipulation at test, weights frozen)."""
+    test_episodes: int | None = None
+    """Test episodes per seed when not the experiment's (``Experiment.test_episodes``): e.g.
+    fewer for long episodes, whose test logs grow with their steps."""
 
     @property
     def name(self) -> str:

@@ -157,12 +157,13 @@ def results_root(root: Path) -> Path:
 
 def test_all(family: TaskFamily, experiment: Experiment, run_sets: list[RunSet], root: Path,
              episodes: int | None = None, log=None) -> Tested:
-    """Test the final checkpoint of every seed of every run set."""
+    """Test the final checkpoint of every seed of every run set, on ``episodes`` test episodes
+    per seed (None: the run set's ``test_episodes``, else the experiment's)."""
     tested = Tested(family, experiment, Path(root), run_sets)
     for run_set in run_sets:
         for seed in run_set.seeds:
             episode, result = test_final(family, run_set, seed, root,
-                                         episodes or experiment.test_episodes)
+                                         episodes or run_set.test_episodes or experiment.test_episodes)
             if log:
                 log(f"{run_set.name} seed {seed}: tested the checkpoint at episode {episode}")
             tested.results[run_set.name, seed] = result

@@ -16,8 +16,9 @@ from meta_rl.tasks.bandit.result import BAYES_OPTIMAL
 def tiny_experiment():
     """One cell of Table 1, two seeds, short runs."""
     def run_sets(episodes=None):
-        return [r for r in k_armed.run_sets(32, seeds=(0, 1)) if k_armed.cell(r.config) == (10, 5)]
-    return dataclasses.replace(k_armed.EXPERIMENT, run_sets=run_sets, test_episodes=15)
+        return [dataclasses.replace(r, test_episodes=15) for r in k_armed.run_sets(32, seeds=(0, 1))
+                if k_armed.cell(r.config) == (10, 5)]
+    return dataclasses.replace(k_armed.EXPERIMENT, run_sets=run_sets)
 
 
 @pytest.fixture(scope="module")
