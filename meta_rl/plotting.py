@@ -11,6 +11,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.ticker import MaxNLocator
 
 
@@ -24,6 +25,17 @@ def finish(fig, own: bool, path: str | Path | None, dpi: int = 110):
     if own:
         plt.close(fig)
     return fig
+
+
+def save_animation(fig, frame, frames: int, path: str | Path, fps: int, dpi: int | None = None) -> Path:
+    """Write the animation ``frame(i)`` draws for ``i < frames`` on ``fig`` as a GIF
+    (matplotlib's ``PillowWriter``: no external encoder) and close the figure; returns the path."""
+    path = Path(path)
+    try:
+        FuncAnimation(fig, frame, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
+    finally:
+        plt.close(fig)
+    return path
 
 
 def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:

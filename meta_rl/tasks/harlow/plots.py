@@ -7,11 +7,10 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from meta_rl.plotting import finish, plot_reward_curves
+from meta_rl.plotting import finish, plot_reward_curves, save_animation
 from meta_rl.tasks.harlow.objects import render_objects
 from meta_rl.tasks.harlow.params import N_TRIALS
 from meta_rl.tasks.harlow.result import side_counting_accuracy
@@ -187,7 +186,4 @@ def animate_harlow_episode(trials: dict, path: str | Path, episode: int = 0, obj
         ax.set_xticks([])
         ax.set_yticks([])
 
-    animation = FuncAnimation(fig, draw, frames=len(left))
-    animation.save(path, writer=PillowWriter(fps=fps))
-    plt.close(fig)
-    return Path(path)
+    return save_animation(fig, draw, len(left), path, fps)

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import FuncAnimation, PillowWriter
 
-from meta_rl.plotting import finish
+from meta_rl.plotting import finish, save_animation
 from meta_rl.tasks.maze.layout import STEP, Layout
 
 PLAYER_STYLES = {"oracle": ("#2ca02c", ":"), "explorer": ("#1f77b4", "--"), "random walk": ("#7f7f7f", "-.")}
@@ -155,10 +154,4 @@ def animate_maze_episode(layout: Layout, trajectory: dict, path: str | Path, vie
         board.set_title(f"step {t + 1}: {int(search[t])} finds so far", fontsize=8)
         return []
 
-    animation = FuncAnimation(fig, frame, frames=steps, blit=False)
-    path = Path(path)
-    try:
-        animation.save(path, writer=PillowWriter(fps=fps), dpi=dpi)
-    finally:
-        plt.close(fig)
-    return path
+    return save_animation(fig, frame, steps, path, fps, dpi)

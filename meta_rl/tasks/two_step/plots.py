@@ -7,10 +7,9 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import FuncAnimation, PillowWriter
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
-from meta_rl.plotting import finish, plot_aligned
+from meta_rl.plotting import finish, plot_aligned, save_animation
 from meta_rl.tasks.two_step.analysis import BINS, PAPER_RPE_R2
 
 TRANSITION_COLORS = {"common": "#2b5d9b", "uncommon": "#e3893b"}
@@ -294,13 +293,7 @@ def animate_episode(trials: dict, path: str | Path, episode: int = 0, n_trials: 
                         "(filled: rewarded, orange: uncommon)", fontsize=8)
         return []
 
-    animation = FuncAnimation(fig, frame, frames=n_total, blit=False)
-    path = Path(path)
-    try:
-        animation.save(path, writer=PillowWriter(fps=fps), dpi=dpi)
-    finally:
-        plt.close(fig)
-    return path
+    return save_animation(fig, frame, n_total, path, fps, dpi)
 
 
 def plot_lagged_regression(fits: dict[str, np.ndarray], path: str | Path | None = None):
