@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from meta_rl.experiment import Experiment, Overview, RunSet, Tested, scheduled_config
+from meta_rl.experiment import Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.streams import TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.bandit import rl2
@@ -125,6 +125,17 @@ def headline(summary: dict) -> str:
             f"{seeds} seeds per cell")
 
 
+def signatures(summary: dict) -> list[Signature]:
+    """``Experiment.signatures``: per cell, the seeds whose expected total reward reaches RL²'s
+    (the stretch cell reported as the others)."""
+    def test(c: dict) -> str:
+        stretch = " (the stretch cell)" if (c["n"], c["k"]) == STRETCH_CELL else ""
+        return f"expected total reward ≥ RL²'s (Table 1){stretch}"
+
+    return [Signature(name, test(c), c["seeds_at_least_rl2"], len(c["seeds"]), label=f"n{c['n']} k{c['k']}")
+            for name, c in summary["cells"].items() if c["paper"] is not None]
+
+
 def write_figures(tested: Tested, summary: dict, out: Path) -> None:
     """``Experiment.figures``: expected reward against k, one panel per n."""
     plot_k_armed(summary, path=out / "k_armed.png")
@@ -135,4 +146,4 @@ OVERVIEW = Overview("Duan et al. 2016 (RL²): k-armed bandits, Table 1", "`bandi
 
 EXPERIMENT = Experiment(name="bandits-k-armed", directory=DIRECTORY, run_sets=run_sets, summarize=summarize,
                         figures=write_figures, describe=describe, table=table,
-                        test_episodes=max(TEST_EPISODES.values()), overview=OVERVIEW)
+                        test_episodes=max(TEST_EPISODES.values()), overview=OVERVIEW, signatures=signatures)
