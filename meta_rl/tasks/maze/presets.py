@@ -22,7 +22,7 @@ PRESETS = {
     "maze-symbolic": Config(name="maze-symbolic", task=MazeParams(), hidden=64, gamma=0.95, lr=2e-3,
                             batch_episodes=BATCH, episodes=SYMBOLIC_EPISODES, entropy_coef=0.05,
                             entropy_final=0.005, entropy_anneal_episodes=SYMBOLIC_EPISODES,
-                            log_every=10 * BATCH, checkpoint_every=SYMBOLIC_EPISODES // 10),
+                            log_every=SYMBOLIC_EPISODES // 1000, checkpoint_every=SYMBOLIC_EPISODES // 10),
 }
 """The maze's configs (a checkpoint every tenth of the run)."""
 FIRST_PERSON_EPISODES = 320_000
@@ -30,7 +30,7 @@ PRESETS["maze-first-person"] = dataclasses.replace(
     PRESETS["maze-symbolic"], name="maze-first-person",
     task=MazeParams(level="first-person", layout="rooms-5x10", episode_steps=600),
     episodes=FIRST_PERSON_EPISODES, entropy_anneal_episodes=FIRST_PERSON_EPISODES,
-    checkpoint_every=FIRST_PERSON_EPISODES // 10)
+    log_every=FIRST_PERSON_EPISODES // 1000, checkpoint_every=FIRST_PERSON_EPISODES // 10)
 """The first-person level: the 5 x 10-room maze, where the explorer's later finds take a third
 of its first (in the 5 x 5 maze, where the goal is often in view from afar, nearly half), 600
 steps an episode for as many finds, and the symbolic level's training for longer."""
