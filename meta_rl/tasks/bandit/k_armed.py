@@ -75,8 +75,8 @@ def _cell_label(c: dict) -> str:
 def table(summary: dict) -> str:
     """``Experiment.table``: ours beside Table 1, cell by cell."""
     cells = summary["cells"]
-    first = next(iter(cells.values()))
-    players = [p for p in first["expected_reward"] if p != "agent"]
+    players = list(dict.fromkeys(p for c in cells.values() for p in c["expected_reward"] if p != "agent"))
+    # (a player of some cells only, as the exact optimum at short horizons: "-" elsewhere)
     rows = [["n, k", "seeds", "meta-RL agent (ours)", "RL² (Table 1)", "seeds ≥ RL²",
              *(f"{p} (ours / Table 1)" for p in players)]]
     for c in cells.values():
@@ -84,7 +84,8 @@ def table(summary: dict) -> str:
         rows.append([_cell_label(c), str(len(c["seeds"])), mean_se(c["agent_per_seed"], 1),
                      f"{paper['rl2']:.1f}" if paper else "-",
                      f"{c['seeds_at_least_rl2']} / {len(c['seeds'])}" if paper else "-",
-                     *(f"{c['expected_reward'][p]:.1f} / {paper[p]:.1f}" if p in paper
+                     *("-" if p not in c["expected_reward"] else
+                       f"{c['expected_reward'][p]:.1f} / {paper[p]:.1f}" if p in paper
                        else f"{c['expected_reward'][p]:.1f}" for p in players)])
     episodes = ", ".join(sorted({f"{c['test_episodes']} (n = {c['n']})" for c in cells.values()},
                                 key=lambda text: int(text.split("= ")[1].rstrip(")"))))

@@ -67,3 +67,16 @@ def test_results_table_and_figure(reproduced):
     assert (out / "k_armed.png").stat().st_size > 10_000
     met, total = k_armed.cells_at_least_rl2(summary)
     assert f"in {met} of {total} cells" in k_armed.headline(summary)
+
+
+def test_the_table_shows_a_player_of_some_cells_only_where_it_played(reproduced):
+    """The exact optimum plays the short horizons only: other cells show "-" in its column."""
+    _, summary = reproduced
+    cell = summary["cells"]["bandit-k5-n10"]
+    longer = {**cell, "n": 100, "paper": rl2.paper_rewards(100, 5),
+              "expected_reward": {k: v for k, v in cell["expected_reward"].items() if k != BAYES_OPTIMAL}}
+    table = k_armed.table({"cells": {"short": cell, "long": longer}})
+    header, _, short_row, long_row = ([x.strip() for x in row.strip("|").split("|")]
+                                      for row in table.splitlines()[:4])
+    column = header.index(f"{BAYES_OPTIMAL} (ours / Table 1)")
+    assert long_row[column] == "-" and short_row[column] != "-"
