@@ -121,8 +121,8 @@ def test_configs_exist_and_round_trip_through_json():
 
 def test_train_and_test_through_the_cli(tmp_path, cli_here):
     out = tmp_path / "runs"
-    trained = cli_here("train", "bandit-hard", "--seeds", "0", "--out", str(out), "--episodes", "40",
-                       "--checkpoint-every", "20", "--chunk", "20", "--quiet")
+    trained = cli_here("train", "bandit-hard", "--seeds", "0", "--out", str(out), "--episodes", "32",
+                       "--checkpoint-every", "32", "--log-every", "16", "--chunk", "2", "--quiet")
     assert trained.returncode == 0, trained.stderr
     csv = tmp_path / "trials.csv"
     tested = cli_here("test", str(out / "model_0"), "--episodes", "20", "--seed", "5",

@@ -201,8 +201,8 @@ def test_bayes_optimal_is_left_out_when_its_table_would_not_fit():
 def test_k_armed_run_tests_through_the_cli_and_gymnasium(tmp_path, capsys):
     out = tmp_path / "runs"
     assert main(["train", "bandit-independent", "--n-arms", "5", "--n-trials", "10", "--seeds", "0",
-                 "--out", str(out), "--episodes", "20", "--checkpoint-every", "20", "--chunk", "20",
-                 "--quiet"]) == 0
+                 "--out", str(out), "--episodes", "32", "--checkpoint-every", "32", "--log-every", "16",
+                 "--chunk", "2", "--quiet"]) == 0
     csvs = {mode: tmp_path / f"{mode}.csv" for mode in ("compiled", "gym")}
     for mode, path in csvs.items():
         args = ["test", str(out / "model_0"), "--episodes", "3", "--seed", "2", "--trials-csv", str(path)]
