@@ -104,7 +104,8 @@ def derive_run_set(run_set: RunSet, runs: list[Run], root: Path = RESULTS) -> li
         params, opt = checkpoint_weights(checkpoint, run_set.config)
         run.dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(run.dir / "config.json", run_set.config.to_json())
-        save_checkpoint(run.dir, checkpoint.episode, params, opt, run_set.config, checkpoint.seconds)
+        # weights only: a derived run is finished, so train_runs would strip the state anyway
+        save_checkpoint(run.dir, checkpoint.episode, params, None, run_set.config, checkpoint.seconds)
         out.append(Run(run.seed, run.dir, checkpoint.episode, params, opt, run.history, checkpoint.seconds))
     return out
 

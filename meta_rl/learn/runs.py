@@ -21,6 +21,7 @@ from meta_rl.files import check_output_dir
 from meta_rl.learn.checkpoints import (
     checkpoint_weights,
     embedded_config,
+    fresh_optimizer,
     history_keys,
     load_history,
     read_checkpoint,
@@ -73,7 +74,7 @@ def open_run(out: Path, seed: int, config: Config) -> Run:
     keys = history_keys(make_task(config))
     if checkpoint is None:
         params = initial_weights(seed, config)
-        return Run(seed, directory, 0, params, {k: np.ones_like(v) for k, v in params.items()},
+        return Run(seed, directory, 0, params, fresh_optimizer(params),
                    {k: np.zeros(0, np.float32) for k in keys})
     params, opt = checkpoint_weights(checkpoint, config)
     # a finished run trains no further, so its history is not needed (a run set that takes
