@@ -9,6 +9,12 @@ convolutions and one dense layer are enough:
 
 (the last ReLU, or none: ``Config.feature_activation``, ``ACTIVATIONS``).
 
+``conv-mask``: an image whose last channel is a mask (where the goal of a maze stands in
+view, drawn in a channel of its own), the other channels through the conv net above and the
+mask through a linear layer, the two feature vectors summed. The images without the mask are
+then few (one per place and heading of a fixed maze): encoded once per update for the whole
+batch (``shared_features``), each step adds its mask's features.
+
 ``objects``: a frame that shows two square objects at its two ends; the same conv net (as
 above, with a dense layer of ``FEATURES // 2``) encodes each of them, and the LSTM sees both
 feature vectors side by side: an object looks the same to it on either side.
@@ -44,11 +50,19 @@ every object is dead: it no longer passes a gradient, so it cannot learn to tell
 apart. Linear features cannot die, as the embedding's cannot."""
 
 
+MASKED = "conv-mask"
+"""The encoder kind whose observations carry a mask in their last channel."""
+
+
 def encoder_shapes(kind: str, obs_shape: tuple[int, ...]) -> dict[str, tuple[int, ...]]:
-    """Shapes of one seed's encoder weights (``kind`` "conv", "objects" or "embedding")."""
+    """Shapes of one seed's encoder weights (``kind`` "conv", "conv-mask", "objects" or
+    "embedding")."""
     if kind == "embedding":
         return {"enc_embed": (obs_shape[0] // SLOTS, FEATURES // SLOTS)}
     height, width, depth = obs_shape
+    if kind == MASKED:
+        conv = encoder_shapes("conv", (height, width, depth - 1))
+        return {**conv, "enc_mask_w": (height * width, FEATURES)}
     features = FEATURES
     if kind == "objects":  # the conv net sees one object (a square) at a time
         width, features = height, FEATURES // SLOTS
@@ -95,7 +109,23 @@ def encode(kind: str, params: dict, obs: tf.Tensor, activation: str = "relu") ->
         halves = tf.stack([obs[:, :, :, :height], obs[:, :, :, width - height:]], axis=2)
         features = _conv(params, tf.reshape(halves, [n_seeds, batch * SLOTS, *halves.shape[3:]]), activation)
         return tf.reshape(features, [n_seeds, batch, FEATURES])
+    if kind == MASKED:
+        return _conv(params, obs[..., :-1], activation) + mask_features(params, obs[..., -1])
     return _conv(params, obs, activation)
+
+
+def mask_features(params: dict, mask: tf.Tensor) -> tf.Tensor:
+    """The ``conv-mask`` encoder's linear features ``[S, N, FEATURES]`` of masks ``[S, N, H, W]``."""
+    flat = tf.reshape(mask, [*mask.shape[:2], -1])
+    return tf.einsum("snk,skf->snf", flat, params["enc_mask_w"])
+
+
+def shared_features(kind: str, params: dict, screens: tf.Tensor, activation: str = "relu") -> tf.Tensor:
+    """Features ``[S, K, FEATURES]`` of screens ``[K, H, W, C]`` that every episode shares, each
+    observation being one of them whole (``conv``), or one of them and a mask (``conv-mask``:
+    the screen's part of the features)."""
+    n_seeds = params["enc_conv1_w"].shape[0]
+    return _conv(params, tf.broadcast_to(screens[None], [n_seeds, *screens.shape]), activation)
 
 
 def conv3x3(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, stride: tuple[int, int] = (1, 1)) -> tf.Tensor:
@@ -168,9 +198,15 @@ def view_features(kind: str, params: dict, maps: tf.Tensor, column: tf.Tensor,
 
 
 def screen_sequence_features(kind: str, params: dict, screens: tf.Tensor, index: tf.Tensor,
-                             column: tf.Tensor, view_width: int, activation: str = "relu") -> tf.Tensor:
+                             column: tf.Tensor | None, view_width: int,
+                             activation: str = "relu") -> tf.Tensor:
     """Features ``[T, S, B, FEATURES]`` of a sequence of views: screen ``index [T, S, B]`` of
-    each episode's ``screens [S, B, K, H, W, C]`` seen from ``column [T, S, B]``."""
+    each episode's ``screens [S, B, K, H, W, C]`` seen from ``column [T, S, B]``, or of the
+    screens every episode shares, ``[K, H, W, C]``, seen whole (``shared_features``)."""
+    if screens.shape.rank == 4:
+        table = shared_features(kind, params, screens, activation)  # [S, K, F]
+        picked = tf.gather(table, tf.transpose(index, [1, 0, 2]), batch_dims=1)  # [S, T, B, F]
+        return tf.transpose(picked, [1, 0, 2, 3])
     n_seeds, batch = screens.shape[:2]
     n_steps = index.shape[0]
     maps = episode_maps(kind, params, screens, activation)
@@ -193,14 +229,17 @@ def encode_sequence(kind: str, params: dict, obs: tf.Tensor, activation: str = "
 class Seen(NamedTuple):
     """What the encoder saw over a batch of episodes, kept for its gradients: the
     observations ``obs [T, S, B, ...]``, or, for a task whose observations are windows of
-    a few screens, each episode's ``screens [S, B, K, H, W, C]`` and each step's window
-    (``view_index`` and ``view_column [T, S, B]``, ``view_width`` columns wide)."""
+    a few screens, each episode's ``screens [S, B, K, H, W, C]`` (or the screens all share,
+    ``[K, H, W, C]``, seen whole) and each step's window (``view_index`` and ``view_column
+    [T, S, B]``, ``view_width`` columns wide), with each step's ``masks [T, S, B, H, W]``
+    for the ``conv-mask`` encoder."""
 
     obs: tf.Tensor | None = None
     screens: tf.Tensor | None = None
     view_index: tf.Tensor | None = None
     view_column: tf.Tensor | None = None
     view_width: int = 0
+    masks: tf.Tensor | None = None
 
 
 def encoder_backward(kind: str, params: dict, seen: Seen, d_features: tf.Tensor,
@@ -213,6 +252,12 @@ def encoder_backward(kind: str, params: dict, seen: Seen, d_features: tf.Tensor,
         if seen.screens is not None:
             features = screen_sequence_features(kind, weights, seen.screens, seen.view_index,
                                                 seen.view_column, seen.view_width, activation)
+            if seen.masks is not None:
+                n_steps, n_seeds, batch = seen.masks.shape[:3]
+                flat = tf.reshape(tf.transpose(seen.masks, [1, 0, 2, 3, 4]),
+                                  [n_seeds, n_steps * batch, *seen.masks.shape[3:]])
+                masked = tf.reshape(mask_features(weights, flat), [n_seeds, n_steps, batch, FEATURES])
+                features += tf.transpose(masked, [1, 0, 2, 3])
         else:
             features = encode_sequence(kind, weights, seen.obs, activation)
     return tape.gradient(features, weights, output_gradients=d_features)

@@ -6,7 +6,15 @@ from typing import NamedTuple
 
 import tensorflow as tf
 
-from meta_rl.agent.encoders import Seen, encode, episode_maps, view_features
+from meta_rl.agent.encoders import (
+    MASKED,
+    Seen,
+    encode,
+    episode_maps,
+    mask_features,
+    shared_features,
+    view_features,
+)
 from meta_rl.agent.lstm import UNROLL, agent_input, lstm_step, sample_action, sequence_heads
 from meta_rl.tasks.base import BatchedTask
 
@@ -36,9 +44,10 @@ def rollout(params, task: BatchedTask, u_env: tf.Tensor, u_action: tf.Tensor, u_
     """Run one batch of episodes from a zero LSTM state, sampling actions.
 
     ``keep_obs`` (by default ``keep_records``) keeps the observations. A task that shows
-    windows of a few screens (``BatchedTask.screens``) has them encoded once per episode,
-    and each step reads its window's features; its observations are then not needed for the
-    encoder's gradients. With ``rpe_input`` the agent's input carries its previous
+    windows of a few screens (``BatchedTask.screens``) has them encoded once per episode (or
+    once for the whole batch, when its episodes share them), and each step reads its window's
+    features; its observations are then not needed for the encoder's gradients (the
+    ``conv-mask`` encoder's masks are kept instead). With ``rpe_input`` the agent's input carries its previous
     prediction error r - V instead of its previous reward (the value it held when it acted;
     a constant input to the gradients, like the reward). ``feature_activation``: the
     encoder's last layer's (``Config.feature_activation``). ``memoryless``: the LSTM's state is
@@ -53,8 +62,11 @@ def rollout(params, task: BatchedTask, u_env: tf.Tensor, u_action: tf.Tensor, u_
     _, _, record_proto = task.step(env_state, tf.constant(0), prev_action, u_env[0])
     encoder = task.encoder
     screens = task.screens(env_state) if encoder else None
+    shared = screens is not None and screens.shape.rank == 4  # one set of screens for every episode
+    masked = encoder == MASKED  # each step's mask is encoded apart from its screen
     if screens is not None:  # the encoder works once per screen, each step reads its view
-        maps = episode_maps(encoder, params, screens, feature_activation)
+        maps = (shared_features(encoder, params, screens, feature_activation) if shared
+                else episode_maps(encoder, params, screens, feature_activation))
         view_width = task.obs_shape[1]
     arrays = {
         "cache": {k: tf.TensorArray(tf.float32, n_steps) for k in ("xh", "gates", "c")},
@@ -69,15 +81,23 @@ def rollout(params, task: BatchedTask, u_env: tf.Tensor, u_action: tf.Tensor, u_
         arrays["obs"] = tf.TensorArray(tf.float32, n_steps)
     if screens is not None:  # for the encoder's gradients
         arrays["view"] = {k: tf.TensorArray(tf.int32, n_steps) for k in ("index", "column")}
+        if masked:
+            arrays["masks"] = tf.TensorArray(tf.float32, n_steps)
 
     def step(t, h, c, env_state, prev_action, prev_reward, prev_value, arrays):
-        obs = task.observation(env_state) if keep_obs or not encoder else None
+        obs = task.observation(env_state) if keep_obs or masked or not encoder else None
         if screens is not None:
-            index, column = task.view(env_state)
-            features = view_features(encoder, params, tf.gather(maps, index, batch_dims=2), column,
-                                     view_width, feature_activation)
+            index, column = (tf.cast(v, tf.int32) for v in task.view(env_state))
+            if shared:
+                features = tf.gather(maps, index, batch_dims=1)
+            else:
+                features = view_features(encoder, params, tf.gather(maps, index, batch_dims=2), column,
+                                         view_width, feature_activation)
             written = {"view": {"index": arrays["view"]["index"].write(t, index),
                                 "column": arrays["view"]["column"].write(t, column)}}
+            if masked:
+                features += mask_features(params, obs[..., -1])
+                written["masks"] = arrays["masks"].write(t, obs[..., -1])
         else:
             features = encode(encoder, params, obs, feature_activation) if encoder else obs
             written = {}
@@ -119,7 +139,8 @@ def rollout(params, task: BatchedTask, u_env: tf.Tensor, u_action: tf.Tensor, u_
     seen = None
     if screens is not None:
         seen = Seen(screens=screens, view_index=arrays["view"]["index"].stack(),
-                    view_column=arrays["view"]["column"].stack(), view_width=view_width)
+                    view_column=arrays["view"]["column"].stack(), view_width=view_width,
+                    masks=arrays["masks"].stack() if masked else None)
     elif encoder:
         seen = Seen(obs=obs)
     records = {k: ta.stack() for k, ta in arrays["records"].items()}

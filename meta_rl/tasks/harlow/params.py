@@ -114,6 +114,13 @@ class HarlowRules:
     is ignored, no reward). In Psychlab the agent sees the pair for at least 6 frames (2 to
     move the gaze, 4 to hold it) before its choice counts; at one step per trial the
     network must compare the pair with its memory and choose in a single recurrent step."""
+    gaze_between_objects: bool = False
+    """psychlab: the gaze goes no farther from the centre than the objects' centres (False:
+    to the screen's edge, as in Psychlab). Beyond an object the gaze can rest where nothing
+    is selected: a seed that learned to avoid the wrong object there, with the right one
+    three agent steps away past the wrong one, stopped choosing (``docs/harlow.md``). Held
+    between the objects, looking on towards an object selects it, and the other is at most
+    two steps away, one from the centre."""
     reset_gaze: bool = False
     """psychlab: put the gaze back on the centre after each ITI. Psychlab does not (the
     agent must look back at the cross); the original reimplementation did."""

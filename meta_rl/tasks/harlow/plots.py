@@ -10,15 +10,17 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from meta_rl.plotting import finish, plot_reward_curves, save_animation
+from meta_rl.plotting import finish, median_index, plot_reward_curves, save_animation, smooth
 from meta_rl.tasks.harlow.objects import render_objects
 from meta_rl.tasks.harlow.params import N_TRIALS
-from meta_rl.tasks.harlow.result import side_counting_accuracy
+from meta_rl.tasks.harlow.result import SIGNATURE_ACCURACY, side_counting_accuracy
 
 PAPER_HARLOW_TRIAL_2 = 0.975
 """Wang et al. 2018, Fig. 6c: about 97-98 % correct on trial 2 after training (read off)."""
 LEVEL_COLORS = {"harlow-symbolic": "#4c72b0", "harlow-pixels": "#55a868", "harlow-psychlab": "#c44e52"}
 """One colour per level in every Harlow figure."""
+OTHER_COLOR = "#937860"
+"""The colour of a run set that is not one of the levels (an ablation)."""
 TRIALS = np.arange(1, N_TRIALS + 1)
 
 
@@ -68,40 +70,45 @@ def plot_harlow_accuracy(summary: dict, path: str | Path | None = None):
     return finish(fig, True, path)
 
 
+TRIALS_2_6 = "trials 2-6"
+"""The per-seed curve of the over-training figure's top row (``reference.TRAINING_CURVES``)."""
 CURVE_COLORS = {"trial 1": "#8c8c8c", "fixation rewarded": "#dd8452", "no choice": "#8172b3"}
 """Colours of the training curves that are not a level's trial 2 (drawn in the level's colour)."""
 
 
 def plot_harlow_over_training(summary: dict, curves: dict[str, dict[str, list]] | None = None,
                               path: str | Path | None = None):
-    """Accuracy over training.
+    """Accuracy over training, every seed of each level.
 
-    Top: along the training of each level's first seed (the seed whose checkpoints are
-    kept), accuracy by trial position of each checkpoint on held-out objects (early light,
-    late dark). Bottom (the paper's Fig. 6c): the fraction of training episodes whose trial
-    1 and trial 2 chose the rewarded object, mean ± s.e. across seeds (``curves``: level ->
-    curve name -> each seed's ``(episodes, values)`` from TensorBoard), with the first
-    seed's held-out checkpoints as dots; for the gaze level also the fractions of trials
-    with a fixation reward and without a choice.
+    Top: trials 2-6 correct in the training episodes of each seed (``curves[level]["trials
+    2-6"]``, smoothed), every seed faint, the median seed by held-out trials 2-6 bold, the
+    seeds short of 90 % on held-out objects dashed. Bottom (the paper's Fig. 6c): the fraction
+    of training episodes whose trial 1 and trial 2 chose the rewarded object, mean ± s.e.
+    across seeds (``curves``: level -> curve name -> each seed's ``(episodes, values)`` from
+    TensorBoard); for the gaze level also the fractions of trials with a fixation reward and
+    without a choice.
     """
-    levels = {k: v for k, v in summary["levels"].items() if "over_training" in v}
+    levels = summary["levels"]
     curves = curves or {}
     fig, axes = plt.subplots(2, len(levels), figsize=(3.9 * len(levels), 6.6), squeeze=False)
     for col, (name, lv) in enumerate(levels.items()):
-        over = lv["over_training"]
-        episodes, accuracy = np.array(over["checkpoint_episodes"]), np.array(over["accuracy_by_trial"])
         top, bottom = axes[0, col], axes[1, col]
-        shades = plt.cm.viridis(np.linspace(0.9, 0.1, len(episodes)))
-        for e, row, color in zip(episodes, accuracy, shades):
-            top.plot(TRIALS, row, marker="o", markersize=3, color=color, label=f"{e:,}")
-        top.plot(TRIALS, side_counting_accuracy(), color="black", linestyle="-.", linewidth=1,
-                 label="side counting")
-        top.axhline(0.5, color="grey", linestyle=":", linewidth=1)
-        top.set_xlabel("trial")
-        top.set_title(f"{_level(name)}, seed {over['seed']}: held-out objects", fontsize=9)
-        top.legend(fontsize=6, title="training episodes", title_fontsize=6, loc="lower right")
-        color = LEVEL_COLORS.get(name)
-        level_curves = curves.get(name, {})
+        color = LEVEL_COLORS.get(name, OTHER_COLOR)
+        level_curves = dict(curves.get(name, {}))
+        held_out = lv["accuracy_trials_2_6_per_seed"]
+        per_seed = level_curves.pop(TRIALS_2_6, None)
+        if per_seed:
+            middle = median_index(held_out)
+            for i, (episodes, values) in enumerate(per_seed):
+                top.plot(episodes, smooth(np.asarray(values), 0.6), color=color,
+                         linewidth=1.8 if i == middle else 0.8, alpha=1.0 if i == middle else 0.35,
+                         linestyle="--" if held_out[i] < SIGNATURE_ACCURACY else "-")
+            top.plot([], [], color=color, linewidth=1.8, label=f"median seed ({lv['seeds'][middle]})")
+            top.plot([], [], color=color, linewidth=0.8, alpha=0.35, label="the other seeds")
+            top.plot([], [], color=color, linewidth=0.8, linestyle="--", label="< 90 % held-out")
+        passed = sum(a >= SIGNATURE_ACCURACY for a in held_out)
+        top.set_title(f"{_level(name)}: {passed} of {len(held_out)} seeds ≥ 90 % held-out", fontsize=9)
+        top.set_ylabel("trials 2–6 correct" if col == 0 else "")
         if level_curves:
             plot_reward_curves(level_curves, ax=bottom, ylabel="", weight=0.6,
                                colors={"trial 2": color, **CURVE_COLORS})
@@ -110,21 +117,18 @@ def plot_harlow_over_training(summary: dict, curves: dict[str, dict[str, list]] 
                              fontsize=9)
         else:
             bottom.set_title(f"{_level(name)}: no training curves logged", fontsize=9)
-        bottom.scatter(episodes, accuracy[:, 1], color=color, edgecolor="black", s=14, zorder=4,
-                       label=f"trial 2, seed {over['seed']}, held-out")
-        bottom.axhline(0.5, color="grey", linestyle=":", linewidth=1)
         bottom.axhline(side_counting_accuracy()[1], color="black", linestyle="-.", linewidth=1,
                        label="side counting, trial 2")
-        bottom.set_xlabel("training episodes")
-        bottom.xaxis.set_major_locator(MaxNLocator(4))  # long episode counts: few ticks
-        bottom.legend(fontsize=5.5, loc="lower right")
+        bottom.set_ylabel("fraction of episodes / trials" if col == 0 else "")
         for ax in (top, bottom):
+            ax.axhline(0.5, color="grey", linestyle=":", linewidth=1)
+            ax.set_xlabel("training episodes")
+            ax.xaxis.set_major_locator(MaxNLocator(4))  # long episode counts: few ticks
+            ax.legend(fontsize=5.5, loc="lower right")
             ax.set_ylim(0.0, 1.03)
             ax.grid(alpha=0.3)
-    axes[0, 0].set_ylabel("fraction correct")
-    axes[1, 0].set_ylabel("fraction of episodes / trials")
-    fig.suptitle(f"top: {lv['test_episodes']} held-out test episodes per checkpoint; bottom: "
-                 "training episodes (sampled actions), mean ± s.e. across seeds", fontsize=9)
+    fig.suptitle("training episodes (sampled actions); the seeds' signature on "
+                 f"{lv['test_episodes']} held-out test episodes each", fontsize=9)
     fig.tight_layout()
     return finish(fig, True, path)
 

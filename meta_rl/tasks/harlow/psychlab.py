@@ -24,7 +24,8 @@ def psychlab_transition(state: dict, action: Any, side: Any, p: HarlowRules, ops
     where = ops.where
     w, cx = p.screen_width, p.screen_width // 2
     gaze = state["gaze"] + where(action == 0, -p.gaze_step, where(action == 1, p.gaze_step, 0))
-    gaze = ops.minimum(ops.maximum(gaze, 0), w - 1)
+    low, high = (cx - p.object_offset, cx + p.object_offset) if p.gaze_between_objects else (0, w - 1)
+    gaze = ops.minimum(ops.maximum(gaze, low), high)
     phase, count, held, done = state["phase"], state["count"], state["held"], state["done"]
 
     on_cross = ops.abs(gaze - cx) <= p.cross_size // 2

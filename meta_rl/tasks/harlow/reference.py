@@ -28,12 +28,13 @@ from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.harlow.features import N_OBJECTS, dead_object_features
 from meta_rl.tasks.harlow.plots import (
     LEVEL_COLORS,
+    TRIALS_2_6,
     plot_harlow_accuracy,
     plot_harlow_over_training,
     plot_value_loss,
 )
 from meta_rl.tasks.harlow.presets import BETA_V_ABLATION, HARLOW_LEVELS, PIXELS_ABLATION, PRESETS
-from meta_rl.tasks.harlow.result import side_counting_accuracy
+from meta_rl.tasks.harlow.result import SIGNATURE_ACCURACY, side_counting_accuracy
 
 LEVEL_SEEDS = {"harlow-symbolic": tuple(range(10)), "harlow-pixels": (0, 1, 2, 3, 4),
                "harlow-psychlab": (0, 1, 2, 3, 4), "harlow-psychlab-one-frame": (1, 2)}
@@ -115,7 +116,7 @@ def summarize(tested: Tested) -> dict:
             "accuracy_by_trial_per_seed": [np.round(r.accuracy, 4).tolist() for r in rs],
             "accuracy_by_trial_mean": np.round(np.mean([r.accuracy for r in rs], axis=0), 4).tolist(),
             "accuracy_trials_2_6_per_seed": [round(a, 4) for a in after_first],
-            "seeds_at_least_90": int(sum(a >= 0.9 for a in after_first)),
+            "seeds_at_least_90": int(sum(a >= SIGNATURE_ACCURACY for a in after_first)),
             "seeds_at_least_95": int(sum(a >= 0.95 for a in after_first)),
             "after_loss_same_sides_per_seed": [round(r.after_loss_same_sides, 4) for r in rs],
             **dead,
@@ -158,10 +159,12 @@ def optimal_reward(name: str) -> float:
     return fixation + guess + (task.n_trials - 1) * task.reward_correct
 
 
-TRAINING_CURVES = {"trial 1": "perf/trial1_correct", "trial 2": "perf/trial2_correct",
+TRAINING_CURVES = {TRIALS_2_6: "perf/trials2to6_correct", "trial 1": "perf/trial1_correct",
+                   "trial 2": "perf/trial2_correct",
                    "fixation rewarded": "perf/fixation", "no choice": "perf/no_choice"}
 """The learning curves of the accuracy-over-training figure and their TensorBoard tags
-(``BatchedHarlow.training_metrics``; the last two at the gaze level only)."""
+(``BatchedHarlow.training_metrics``; the last two at the gaze level only): trials 2-6 per
+seed in its top row, the others as means across seeds below."""
 
 
 def training_curves(seeds: dict[str, tuple[int, ...]], root: Path = RESULTS) -> dict[str, dict[str, list]]:

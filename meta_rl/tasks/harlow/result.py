@@ -22,6 +22,9 @@ OPTIMAL_REWARD = 25.0
 """Expected choice reward per episode of a perfect learner: trial 1 is worth 0 on average,
 trials 2-6 pay +5 each."""
 
+SIGNATURE_ACCURACY = 0.9
+"""Trials 2-6 correct on held-out objects that a seed must reach to show the signature."""
+
 
 def side_counting_accuracy() -> np.ndarray:
     """Expected accuracy by trial position ``[6]`` of a player that ignores the objects and

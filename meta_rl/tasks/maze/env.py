@@ -13,8 +13,12 @@ the steps each find takes (``result.py``).
 Levels: ``symbolic`` shows the agent its place and heading (one-hot) and whether its last
 step reached the goal: the memory problem alone. ``first-person`` shows it only a small
 rendered image of what it faces (``render.py``: ray-cast walls of distinct colours, the goal
-drawn white when in view), through the conv encoder: it must also tell where it is from what
-it sees, as Mirowski et al.'s agents did from DeepMind Lab's frames.
+drawn when in view, in a channel of its own), through the conv encoder: it must also tell
+where it is from what it sees, as Mirowski et al.'s agents did from DeepMind Lab's frames.
+The goal's channel is what makes training fast: without it, the views are one per state of
+the fixed maze, which the conv net encodes once per update for the whole batch (``screens``),
+and each step adds the goal mask's features (``encoders.MASKED``), instead of the conv net
+running on every step's image.
 
 Respawns: the k-th spawn of an episode is a function of the episode's uniforms and k only
 (``spawn_state``: an integer hash of the episode's key and k), not of the step at which the
@@ -33,7 +37,7 @@ import numpy as np
 
 from meta_rl.tasks.base import BatchedTask
 from meta_rl.tasks.maze.layout import Layout, maze_rows
-from meta_rl.tasks.maze.render import GOAL_COLOUR, goal_sprites, views
+from meta_rl.tasks.maze.render import goal_sprites, views
 
 LAYOUTS = {
     "rooms-5x5": maze_rows(5, 5, seed=3, loops=4),
@@ -173,9 +177,9 @@ class BatchedMaze(BatchedTask):
         self.layout = layout(params.layout)
         if params.level == "symbolic":
             self.obs_shape = (self.layout.n_places + 4 + 1,)
-        else:
-            self.obs_shape = (params.view_height, params.view_width, 3)
-            self.encoder = "conv"
+        else:  # the view's colours and a mask of where the goal shows (render.picture)
+            self.obs_shape = (params.view_height, params.view_width, 4)
+            self.encoder = "conv-mask"  # meta_rl.agent.encoders.MASKED
 
     def initial_state(self, u_init):
         import tensorflow as tf
@@ -213,8 +217,25 @@ class BatchedMaze(BatchedTask):
                   "spawn": state["spawn"], "goal": state["goal"]}
         return new, reward, record
 
+    def screens(self, state):
+        """The first-person level's views without the goal ``[n_states, H, W, 3]``, the same
+        in every episode: the encoder's conv net sees each once per update."""
+        if self.params.level != "first-person":
+            return None
+        import tensorflow as tf
+
+        p = self.params
+        return tf.constant(rendered(p.layout, p.view_height, p.view_width)[0])
+
+    def view(self, state):
+        """Each episode's state indexes its view (whole: column 0)."""
+        import tensorflow as tf
+
+        return state["state"], tf.zeros_like(state["state"])
+
     def _view(self, state):
-        """The rendered view of each state, the goal painted over the columns where it shows."""
+        """The rendered view of each state and the goal's mask, 1 on the pixels where the goal
+        shows (``[S, B, H, W, 4]``; ``render.picture`` paints it)."""
         import tensorflow as tf
 
         p = self.params
@@ -229,4 +250,4 @@ class BatchedMaze(BatchedTask):
         rows = tf.range(p.view_height)
         rows = (rows >= rect[..., 2:3]) & (rows < rect[..., 3:4])  # [S, B, H]
         goal = rows[..., :, None] & columns[..., None, :]
-        return tf.where(goal[..., None], tf.constant(GOAL_COLOUR), image)
+        return tf.concat([image, tf.cast(goal, tf.float32)[..., None]], axis=-1)

@@ -28,6 +28,7 @@ from meta_rl.tasks.maze.analysis import MIN_EPISODES, decode_goal, episodes_reac
 from meta_rl.tasks.maze.env import layout
 from meta_rl.tasks.maze.plots import animate_maze_episode, plot_steps_by_search, plot_trajectories
 from meta_rl.tasks.maze.presets import PRESETS
+from meta_rl.tasks.maze.render import picture
 from meta_rl.tasks.maze.result import MazeResult
 
 SEEDS = (0, 1, 2, 3, 4)
@@ -227,7 +228,7 @@ def write_figures(tested: Tested, summary: dict, out: Path) -> None:
         level = run_set.config.task.level
         titles = [f"{run_set.name}, seed {seed} (median), test episode {e}" for e in range(SHOWN_EPISODES)]
         plot_trajectories(maze, shown, titles, path=out / f"trajectories-{level}.png")
-        views = played.steps["observation"][0] if level == "first-person" else None
+        views = picture(played.steps["observation"][0]) if level == "first-person" else None
         animate_maze_episode(maze, shown[0], out / f"episode-{level}.gif", views=views,
                         title=f"{run_set.name}, seed {seed} (median), test episode 0")
 

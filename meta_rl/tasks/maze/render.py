@@ -123,6 +123,12 @@ def goal_sprites(layout: Layout, depth: np.ndarray, height: int) -> tuple[np.nda
     return rect, bits
 
 
+def picture(observation: np.ndarray) -> np.ndarray:
+    """The image a first-person observation ``[..., H, W, 4]`` shows: its colours with the goal
+    painted where its mask (the last channel) is set."""
+    return np.where(observation[..., 3:] > 0, GOAL_COLOUR, observation[..., :3])
+
+
 def with_goal(view: np.ndarray, rect: np.ndarray, bits: int) -> np.ndarray:
     """One view with the goal painted over it (numpy; the batched task does the same)."""
     out = view.copy()

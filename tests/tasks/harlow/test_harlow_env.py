@@ -248,7 +248,8 @@ def test_image_dir(tmp_path):
 
 
 def test_psychlab_scripted_policy_earns_everything():
-    for params in (PSYCHLAB, HarlowParams(reset_gaze=True), HarlowParams(frames_per_step=2)):
+    for params in (PSYCHLAB, HarlowParams(reset_gaze=True), HarlowParams(frames_per_step=2),
+                   HarlowParams(gaze_between_objects=True)):
         env = TaskEnv(params)
         for seed in range(3):
             rewards, infos, observations = play(env, seed, scripted)
@@ -283,6 +284,26 @@ def test_psychlab_holding_the_cross_pays_once_per_trial():
     rewards, infos, _ = play(env, 5, lingering)
     assert len(trial_rows(infos)) == 6 and sum(info["fixation"] for info in infos) == 6
     assert sum(rewards) == pytest.approx(36.0)
+
+
+@pytest.mark.parametrize("between", [False, True])
+def test_psychlab_gaze_between_objects_leaves_no_resting_place_beyond_them(between):
+    """Fixate, then always look right: the free gaze passes the right object and rests at the
+    screen's edge, choosing nothing; held between the objects it stays on it and selects it."""
+    params = HarlowParams(gaze_between_objects=between)
+    centre = params.screen_width // 2
+
+    def right_after_fixation(env):
+        state = env_state(env)
+        if int(state["phase"]) == CHOICE:
+            return 1
+        gaze = int(state["gaze"])
+        return 0 if gaze > centre + params.cross_size // 2 else 1 if gaze < centre - params.cross_size // 2 else 2
+    env = TaskEnv(params)
+    _, infos, _ = play(env, 0, right_after_fixation)
+    rows = trial_rows(infos)
+    assert sum(info["fixation"] for info in infos) == (6 if between else 1)
+    assert [row["choice"] for row in rows] == ([1] * 6 if between else [])
 
 
 def test_psychlab_budget_leaves_trials_without_choice():

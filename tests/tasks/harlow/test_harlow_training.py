@@ -13,6 +13,8 @@ from meta_rl.agent.encoders import (
     encoder_backward,
     episode_maps,
     init_encoder,
+    mask_features,
+    shared_features,
     view_features,
 )
 from meta_rl.agent.lstm import agent_input, init_params, lstm_backward, lstm_step
@@ -67,11 +69,11 @@ def test_shared_encoders_see_an_object_alike_on_either_side():
 
 
 @pytest.mark.parametrize("kind, activation", [("embedding", "relu"), ("objects", "relu"), ("conv", "relu"),
-                                              ("objects", "linear")])
+                                              ("objects", "linear"), ("conv-mask", "relu")])
 def test_encoder_and_lstm_gradients_match_autodiff(kind, activation):
     """The trainer's hand-written LSTM backward, passed through the encoder, equals
     GradientTape through the whole unrolled network."""
-    shape = {"embedding": (84,), "objects": (12, 26, 3), "conv": (15, 31, 3)}[kind]
+    shape = {"embedding": (84,), "objects": (12, 26, 3), "conv": (15, 31, 3), "conv-mask": (16, 24, 4)}[kind]
     n_steps, seeds, batch = 3, [0, 1], 2
     params = init_params(seeds, FEATURES, 2, 8)
     params.update(init_encoder(kind, seeds, shape))
@@ -151,6 +153,45 @@ def test_screen_gradients_equal_observation_gradients(level, activation):
     seen = Seen(screens=task.screens(states[0]), view_index=index, view_column=column,
                 view_width=task.obs_shape[1])
     got = encoder_backward(task.encoder, params, seen, d, activation)
+    for k in expected:
+        np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=1e-4, rtol=1e-4)
+
+
+def _maze_views(activation: str):
+    """A first-person maze's states along a few random steps: (task, params, stacked
+    observations, view indices ``[T, S, B]``, columns)."""
+    from meta_rl.tasks.maze.env import MazeParams
+
+    task = MazeParams(level="first-person", episode_steps=8).make_task()
+    params = init_encoder(task.encoder, [0, 1], task.obs_shape)
+    state = task.initial_state(tf.random.stateless_uniform([2, 24, task.n_init], seed=[3, 1]))
+    states = []
+    for t in range(6):
+        states.append(state)
+        action = tf.random.stateless_uniform([2, 24], seed=[t, 9], maxval=3, dtype=tf.int32)
+        state = task.step(state, t, action, None)[0]
+    obs = tf.stack([task.observation(s) for s in states])
+    index, column = (tf.stack([tf.cast(task.view(s)[i], tf.int32) for s in states]) for i in (0, 1))
+    return task, params, obs, index, column
+
+
+@pytest.mark.parametrize("activation", ["relu", "linear"])
+def test_shared_screens_and_masks_equal_encoded_observations(activation):
+    """The maze's views encoded once for the whole batch plus each step's goal mask give the
+    ``conv-mask`` features of the observations themselves, and the same gradients."""
+    task, params, obs, index, column = _maze_views(activation)
+    assert obs[..., -1].numpy().any()  # the goal is in view at some steps
+    seen = Seen(screens=task.screens(None), view_index=index, view_column=column,
+                view_width=task.obs_shape[1], masks=obs[..., -1])
+    table = shared_features(task.encoder, params, seen.screens, activation)
+    for t in range(obs.shape[0]):
+        got = tf.gather(table, index[t], batch_dims=1) + mask_features(params, obs[t][..., -1])
+        np.testing.assert_allclose(got.numpy(), encode(task.encoder, params, obs[t], activation).numpy(),
+                                   atol=1e-5)
+    d = tf.random.stateless_normal([*obs.shape[:3], FEATURES], seed=[3, 4])
+    expected = encoder_backward(task.encoder, params, Seen(obs=obs), d, activation)
+    got = encoder_backward(task.encoder, params, seen, d, activation)
+    assert set(got) == set(expected) and "enc_mask_w" in got
     for k in expected:
         np.testing.assert_allclose(got[k].numpy(), expected[k].numpy(), atol=1e-4, rtol=1e-4)
 

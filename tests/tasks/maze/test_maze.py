@@ -180,18 +180,24 @@ def test_views_show_the_goal_ahead_and_hide_it_behind_walls():
 
 
 def test_first_person_observations_are_the_rendered_views():
+    """The view's colours and the goal's mask: painted, the image ``with_goal`` renders; the
+    colours alone, the state's screen."""
+    from meta_rl.agent.encoders import MASKED
     from meta_rl.tasks.maze.env import rendered
-    from meta_rl.tasks.maze.render import with_goal
+    from meta_rl.tasks.maze.render import picture, with_goal
 
     params = MazeParams(level="first-person", layout="rooms-5x10", episode_steps=10)
     task = params.make_task()
-    assert task.encoder == "conv" and task.obs_shape == (16, 24, 3)
+    assert task.encoder == MASKED and task.obs_shape == (16, 24, 4)
     state = task.initial_state(tf.random.stateless_uniform([1, 200, 3], seed=[1, 2]))
     obs = task.observation(state).numpy()[0]
     images, rect, bits = rendered(params.layout, 16, 24)
     s, g = state["state"].numpy()[0], state["goal"].numpy()[0]
     expected = np.stack([with_goal(images[a], rect[a, b], bits[a, b]) for a, b in zip(s, g)])
-    np.testing.assert_array_equal(obs, expected)
+    np.testing.assert_array_equal(picture(obs), expected)
+    index, column = task.view(state)
+    np.testing.assert_array_equal(obs[..., :3], task.screens(state).numpy()[index.numpy()[0]])
+    assert not column.numpy().any() and set(np.unique(obs[..., 3])) == {0.0, 1.0}
     assert (bits[s, g] != 0).any()  # some episodes start with the goal in view
 
 
