@@ -298,3 +298,34 @@ def play(prior: str, p: np.ndarray, u_reward: np.ndarray, rng: np.random.Generat
         actions[:, t] = a
         rewards[:, t] = r
     return {"action": actions, "reward": rewards, "regret": regret(p, actions)}
+
+
+def departures(prior: str, action: np.ndarray, reward: np.ndarray,
+               horizon: int | None = None) -> dict[str, float]:
+    """Where a player's choices ``action [episodes, trials]`` (with their ``reward``) depart from
+    the Bayes-optimal player's, in the states the player itself reached.
+
+    Returns ``departed``: the share of trials whose choice is not the optimal choice in that
+    trial's state; and ``more_pulled``: the share of those departures that took the arm pulled
+    more often so far (the player stays with the arm it has been exploiting where the optimal
+    player samples the other; NaN without departures). A player that explores too little departs
+    toward the more-pulled arm, one that explores too much toward the less-pulled.
+    """
+    action = np.asarray(action, dtype=int)
+    reward = np.asarray(reward, dtype=int)
+    episodes, trials = action.shape
+    table = bayes_table(prior, trials if horizon is None else int(horizon))
+    rows = np.arange(episodes)
+    successes = np.zeros((episodes, 2), dtype=np.int64)
+    failures = np.zeros((episodes, 2), dtype=np.int64)
+    departed = more_pulled = 0
+    for t in range(trials):
+        a = action[:, t]
+        differs = table.act(successes, failures) != a
+        pulls = successes + failures
+        departed += int(differs.sum())
+        more_pulled += int((differs & (pulls[rows, a] > pulls[rows, 1 - a])).sum())
+        successes[rows, a] += reward[:, t]
+        failures[rows, a] += 1 - reward[:, t]
+    share = more_pulled / departed if departed else float("nan")
+    return {"departed": departed / action.size, "more_pulled": share}

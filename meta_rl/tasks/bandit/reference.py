@@ -23,6 +23,7 @@ from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import median_index, plot_reward_curves
 from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
+from meta_rl.tasks.bandit.bayes_optimal import departures, prior_name
 from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
 from meta_rl.tasks.bandit.presets import TWO_ARMED_PRESETS
 from meta_rl.tasks.bandit.result import BAYES_OPTIMAL
@@ -84,6 +85,7 @@ def summarize(tested: Tested) -> dict:
                                                   for r in own],
             "cumulative_regret": {p: np.round(np.mean([r.cumulative_regret(p) for r in own], axis=0),
                                               3).tolist() for p in players},
+            **departures_per_seed(TWO_ARMED_PRESETS[name].task, own),
         }
     generalisation = {
         name: {other: {"agent": float(np.mean([results[name, other, s].final_regret()[0]
@@ -93,6 +95,15 @@ def summarize(tested: Tested) -> dict:
                for other in TWO_ARMED_PRESETS}
         for name, config_seeds in seeds.items()}
     return {"configs": per_config, "generalisation": generalisation}
+
+
+def departures_per_seed(task, results: list) -> dict[str, list[float]]:
+    """Per seed, the share of its test trials whose choice departs from the Bayes-optimal
+    player's in the state the agent reached, and the share of those that took the arm pulled
+    more so far (``bayes_optimal.departures``)."""
+    out = [departures(prior_name(task), r.trials["action"], r.trials["reward"]) for r in results]
+    return {"departed_per_seed": [round(d["departed"], 4) for d in out],
+            "departed_to_more_pulled_per_seed": [round(d["more_pulled"], 4) for d in out]}
 
 
 def regret_table(summary: dict) -> str:
@@ -172,7 +183,8 @@ def table(summary: dict) -> str:
     configs = summary["configs"]
     players = [p for p in next(iter(configs.values()))["final_regret"] if p != "agent"]
     rows = [["trained and tested on", "seeds", "meta-RL agent", "agent / Bayes-optimal",
-             f"seeds ≤ {AT_THE_LIMIT} ×", "agent / Thompson", *players]]
+             f"seeds ≤ {AT_THE_LIMIT} ×", "agent / Thompson", *players,
+             "trials departing from Bayes-optimal", "of those, the more-pulled arm"]]
     for name, c in configs.items():
         spread = "".join(mean_se(c["agent_per_seed"], 2).partition(" ± ")[1:])  # the mean unrounded
         agent = f"{c['final_regret']['agent']:.2f}{spread}"
@@ -180,7 +192,8 @@ def table(summary: dict) -> str:
                      mean_se(c["agent_over_bayes_optimal_per_seed"], 2),
                      f"{seeds_at_the_limit(c)} of {len(c['seeds'])}",
                      mean_se(c["agent_over_thompson_per_seed"], 2)]
-                    + [f"{c['final_regret'][p]:.2f}" for p in players])
+                    + [f"{c['final_regret'][p]:.2f}" for p in players]
+                    + [mean_se(c["departed_per_seed"], 3), mean_se(c["departed_to_more_pulled_per_seed"], 2)])
     gen = summary["generalisation"]
     tested_on = list(next(iter(gen.values())))
     cross = [["trained on \\ tested on", *(t.removeprefix("bandit-") for t in tested_on)]]
@@ -189,7 +202,10 @@ def table(summary: dict) -> str:
                       *(f"{row[t]['agent'] / row[t]['thompson']:.2f}" for t in tested_on)])
     n = next(iter(configs.values()))["test_episodes"]
     return (markdown_table(rows) + f"\n\nCumulative regret over 100 trials, {n} test episodes per seed "
-            f"({TEST_STREAM}); the players see the same arms and reward draws.\n\n"
+            f"({TEST_STREAM}); the players see the same arms and reward draws. The last two columns: "
+            "the share of the agent's trials whose choice is not the Bayes-optimal player's in the "
+            "state the agent reached, and the share of those where it took the arm it had pulled more "
+            "(it exploits where the optimal player samples the other arm).\n\n"
             + markdown_table(cross) + "\n\nThe agent's regret relative to Thompson sampling's "
             "(below 1: better), trained on the row's family, tested on the column's.")
 

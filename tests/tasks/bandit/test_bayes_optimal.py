@@ -299,3 +299,38 @@ def test_brute_force_checks_itself():
         history = tuple([(0, 1)] * s + [(0, 0)] * f)
         beta = Fraction(math.factorial(s) * math.factorial(f), math.factorial(s + f + 1))
         assert likelihood("independent", history) == beta
+
+
+# ---------------------------------------------------------------- departures from the optimal player
+
+
+def _play_policy(policy, p: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Actions and rewards of ``policy(successes, failures, t) -> arms`` on the shared uniforms."""
+    episodes, trials = u.shape
+    rows = np.arange(episodes)
+    successes, failures = np.zeros((episodes, 2), int), np.zeros((episodes, 2), int)
+    action, reward = np.zeros((episodes, trials), int), np.zeros((episodes, trials), int)
+    for t in range(trials):
+        a = policy(successes, failures, t)
+        r = (u[:, t] < p[rows, a]).astype(int)
+        successes[rows, a] += r
+        failures[rows, a] += 1 - r
+        action[:, t], reward[:, t] = a, r
+    return action, reward
+
+
+def test_departures_tell_under_from_over_exploration():
+    """The optimal player never departs from itself; a greedy player (the higher posterior mean)
+    departs toward the arm it pulled more, one that alternates the arms toward the other."""
+    p, u = draw_episodes("independent", 400, 40, seed=3)
+    optimal = bo.play("independent", p, u)
+    same = bo.departures("independent", optimal["action"], optimal["reward"])
+    assert same["departed"] == 0.0 and np.isnan(same["more_pulled"])
+
+    def greedy(s, f, t):
+        mean = (s + 1) / (s + f + 2)
+        return (mean[:, 1] > mean[:, 0]).astype(int)
+    under = bo.departures("independent", *_play_policy(greedy, p, u))
+    over = bo.departures("independent", *_play_policy(lambda s, f, t: np.full(len(s), t % 2), p, u))
+    assert 0.02 < under["departed"] < 0.5 and under["more_pulled"] > 0.8
+    assert over["departed"] > 0.3 and over["more_pulled"] < 0.05
