@@ -12,15 +12,21 @@ from meta_rl.plotting import finish
 
 
 def plot_matching(points: dict[str, tuple[np.ndarray, np.ndarray, float, float]],
+                  faint: dict[str, list[tuple[float, float]]] | None = None,
                   path: str | Path | None = None):
     """log choice ratio against log income ratio, one dot per block: ``points`` maps a player
     to ``(log income ratio, log choice ratio, slope, intercept)``; the diagonal is perfect
-    matching."""
+    matching. ``faint`` maps a panel to more fits ``(slope, intercept)`` drawn faintly (the
+    other seeds)."""
     fig, axes = plt.subplots(1, len(points), figsize=(3.3 * len(points), 3.3), squeeze=False)
     for ax, (label, (x, y, slope, intercept)) in zip(axes[0], points.items()):
         ax.scatter(x, y, s=5, alpha=0.4)
         line = np.array([min(x.min(), y.min()), max(x.max(), y.max())])
         ax.plot(line, line, color="grey", linestyle=":", linewidth=1, label="matching")
+        others = (faint or {}).get(label, [])
+        for i, (b, a) in enumerate(others):
+            ax.plot(line, a + b * line, color="k", linewidth=0.6, alpha=0.25,
+                    label=f"the other {len(others)} seeds' fits" if i == 0 else None)
         ax.plot(line, intercept + slope * line, color="k", linewidth=1, label=f"fit, slope {slope:.2f}")
         ax.set_title(label, fontsize=9)
         ax.set_xlabel("log income ratio (right / left)")

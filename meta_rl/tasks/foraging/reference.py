@@ -13,7 +13,7 @@ from __future__ import annotations
 from meta_rl.analysis.delta_rule import fit_delta_rule, values_before
 from meta_rl.experiment import Experiment, Overview, RunSet, Signature, Tested, scheduled_config
 from meta_rl.learn.evaluate import load_agent, run_test
-from meta_rl.plotting import plot_training_reward
+from meta_rl.plotting import median_index, plot_training_reward
 from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.foraging.analysis import UNIT_REGRESSORS, decay_slope, unit_coding
@@ -75,15 +75,26 @@ def summarize(tested: Tested) -> dict:
             "seeds_meeting_target": int(sum(meets(s) for s in per_seed))}
 
 
+def matching_points(tested: Tested, summary: dict) -> tuple[dict, dict]:
+    """``plot_matching``'s ``points`` and ``faint``: the agent's median seed by slope, with the
+    other seeds' fits faint, and the players on the first seed's episodes (as the table's)."""
+    name, seeds = tested.run_sets[0].name, summary["seeds"]
+    middle = median_index([s["slope"] for s in summary["per_seed"]])
+    shown = tested.results[name, seeds[middle]].matching()
+    agent = f"agent, seed {seeds[middle]} (median slope)"
+    points = {agent: (shown.log_reward_ratio, shown.log_choice_ratio, shown.slope, shown.intercept)}
+    first = tested.results[name, seeds[0]]
+    for player in first.players:  # on the first seed's episodes, as the table's players
+        m = first.matching(player)
+        points[player] = (m.log_reward_ratio, m.log_choice_ratio, m.slope, m.intercept)
+    others = [(s["slope"], s["intercept"]) for i, s in enumerate(summary["per_seed"]) if i != middle]
+    return points, {agent: others}
+
+
 def write_figures(tested: Tested, summary: dict, out) -> None:
     """``Experiment.figures``."""
-    first = tested.results[tested.run_sets[0].name, summary["seeds"][0]]
-    points = {}
-    for player in ("agent", *first.players):
-        m = first.matching(player)
-        points[f"{player}, seed {summary['seeds'][0]}" if player == "agent" else player] = (
-            m.log_reward_ratio, m.log_choice_ratio, m.slope, m.intercept)
-    plot_matching(points, path=out / "matching.png")
+    points, faint = matching_points(tested, summary)
+    plot_matching(points, faint, path=out / "matching.png")
     weights = {"meta-RL agent": [[s["reward_weights"], s["choice_weights"]] for s in summary["per_seed"]],
                **{p: [[v["reward_weights"], v["choice_weights"]]] for p, v in summary["players"].items()}}
     plot_history_weights(weights, path=out / "history_weights.png")
