@@ -117,10 +117,10 @@ class HarlowRules:
     gaze_between_objects: bool = False
     """psychlab: the gaze goes no farther from the centre than the objects' centres (False:
     to the screen's edge, as in Psychlab). Beyond an object the gaze can rest where nothing
-    is selected: a seed that learned to avoid the wrong object there, with the right one
-    three agent steps away past the wrong one, stopped choosing (``docs/harlow.md``). Held
-    between the objects, looking on towards an object selects it, and the other is at most
-    two steps away, one from the centre."""
+    is selected; held between the objects, looking on towards an object selects it, and the
+    other is at most two agent steps away. Tried against a seed that rested its gaze beyond
+    the object it knew to be wrong and stopped choosing (issue 27): with it most seeds
+    settled on counting sides instead, so no preset uses it."""
     reset_gaze: bool = False
     """psychlab: put the gaze back on the centre after each ITI. Psychlab does not (the
     agent must look back at the cross); the original reimplementation did."""

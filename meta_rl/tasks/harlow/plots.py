@@ -77,8 +77,9 @@ CURVE_COLORS = {"trial 1": "#8c8c8c", "fixation rewarded": "#dd8452", "no choice
 
 
 def plot_harlow_over_training(summary: dict, curves: dict[str, dict[str, list]] | None = None,
-                              path: str | Path | None = None):
-    """Accuracy over training, every seed of each level.
+                              levels: tuple[str, ...] | None = None, path: str | Path | None = None):
+    """Accuracy over training, every seed of each level (``levels``: those drawn, by default
+    every run set of ``summary["levels"]``).
 
     Top: trials 2-6 correct in the training episodes of each seed (``curves[level]["trials
     2-6"]``, smoothed), every seed faint, the median seed by held-out trials 2-6 bold, the
@@ -88,7 +89,7 @@ def plot_harlow_over_training(summary: dict, curves: dict[str, dict[str, list]] 
     TensorBoard); for the gaze level also the fractions of trials with a fixation reward and
     without a choice.
     """
-    levels = summary["levels"]
+    levels = {name: summary["levels"][name] for name in levels or summary["levels"]}
     curves = curves or {}
     fig, axes = plt.subplots(2, len(levels), figsize=(3.9 * len(levels), 6.6), squeeze=False)
     for col, (name, lv) in enumerate(levels.items()):
@@ -97,6 +98,8 @@ def plot_harlow_over_training(summary: dict, curves: dict[str, dict[str, list]] 
         level_curves = dict(curves.get(name, {}))
         held_out = lv["accuracy_trials_2_6_per_seed"]
         per_seed = level_curves.pop(TRIALS_2_6, None)
+        if per_seed and len(per_seed) != len(held_out):
+            raise ValueError(f"{name}: {len(per_seed)} seeds' curves for {len(held_out)} tested seeds")
         if per_seed:
             middle = median_index(held_out)
             for i, (episodes, values) in enumerate(per_seed):
