@@ -36,8 +36,8 @@ DIRECTORY = "maze"
 TEST_EPISODES = 300
 RUN_SETS = ("maze-symbolic", "maze-symbolic-memoryless")
 """Each level, then its memoryless control. The first-person level (``FIRST_PERSON``) joins
-once one of its seeds trains in the time issue 28 allows (``docs/navigation.md``: measured,
-it trains about 70 times slower per step than the symbolic level)."""
+once its runs are trained (a seed now trains within issue 28's hour: the speed table of
+``docs/navigation.md``)."""
 FIRST_PERSON = ("maze-first-person", "maze-first-person-memoryless")
 RATIO_AT_MOST = 0.4
 SHORTEST_AT_MOST = 1.5
