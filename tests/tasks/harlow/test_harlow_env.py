@@ -297,8 +297,8 @@ def test_psychlab_gaze_between_objects_leaves_no_resting_place_beyond_them(betwe
         state = env_state(env)
         if int(state["phase"]) == CHOICE:
             return 1
-        gaze = int(state["gaze"])
-        return 0 if gaze > centre + params.cross_size // 2 else 1 if gaze < centre - params.cross_size // 2 else 2
+        gaze, half = int(state["gaze"]), params.cross_size // 2
+        return 0 if gaze > centre + half else 1 if gaze < centre - half else 2
     env = TaskEnv(params)
     _, infos, _ = play(env, 0, right_after_fixation)
     rows = trial_rows(infos)
