@@ -9,11 +9,11 @@ convolutions and one dense layer are enough:
 
 (the last ReLU, or none: ``Config.feature_activation``, ``ACTIVATIONS``).
 
-``conv-mask``: an image whose last channel is a mask (where the goal of a maze stands in
-view, drawn in a channel of its own), the other channels through the conv net above and the
-mask through a linear layer, the two feature vectors summed. The images without the mask are
-then few (one per place and heading of a fixed maze): encoded once per update for the whole
-batch (``shared_features``), each step adds its mask's features.
+``conv-mask``: an image whose last channel is a mask (e.g. where a goal that moves between
+episodes stands in view, drawn in a channel of its own), the other channels through the conv
+net above and the mask through a linear layer, the two feature vectors summed. The images
+without the mask can then be few (one per place and heading of a fixed layout): encoded once
+per update for the whole batch (``shared_features``), each step adds its mask's features.
 
 ``objects``: a frame that shows two square objects at its two ends; the same conv net (as
 above, with a dense layer of ``FEATURES // 2``) encodes each of them, and the LSTM sees both
