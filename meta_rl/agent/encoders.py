@@ -217,13 +217,19 @@ def screen_sequence_features(kind: str, params: dict, screens: tf.Tensor, index:
     return tf.transpose(tf.reshape(features, [n_seeds, batch, n_steps, FEATURES]), [2, 0, 1, 3])
 
 
+def _over_steps(features_of, x: tf.Tensor) -> tf.Tensor:
+    """``features_of`` (``[S, N, ...]`` -> ``[S, N, FEATURES]``) applied to a whole sequence
+    ``x [T, S, B, ...]`` at once -> ``[T, S, B, FEATURES]``."""
+    n_steps, n_seeds, batch = x.shape[:3]
+    rest = list(range(3, x.shape.rank))
+    flat = tf.reshape(tf.transpose(x, [1, 0, 2, *rest]), [n_seeds, n_steps * batch, *x.shape[3:]])
+    features = tf.reshape(features_of(flat), [n_seeds, n_steps, batch, FEATURES])
+    return tf.transpose(features, [1, 0, 2, 3])
+
+
 def encode_sequence(kind: str, params: dict, obs: tf.Tensor, activation: str = "relu") -> tf.Tensor:
     """``encode`` for a whole sequence ``[T, S, B, ...]`` at once -> ``[T, S, B, FEATURES]``."""
-    n_steps, n_seeds, batch = obs.shape[:3]
-    rest = list(range(3, obs.shape.rank))
-    flat = tf.reshape(tf.transpose(obs, [1, 0, 2, *rest]), [n_seeds, n_steps * batch, *obs.shape[3:]])
-    features = tf.reshape(encode(kind, params, flat, activation), [n_seeds, n_steps, batch, FEATURES])
-    return tf.transpose(features, [1, 0, 2, 3])
+    return _over_steps(lambda flat: encode(kind, params, flat, activation), obs)
 
 
 class Seen(NamedTuple):
@@ -253,11 +259,7 @@ def encoder_backward(kind: str, params: dict, seen: Seen, d_features: tf.Tensor,
             features = screen_sequence_features(kind, weights, seen.screens, seen.view_index,
                                                 seen.view_column, seen.view_width, activation)
             if seen.masks is not None:
-                n_steps, n_seeds, batch = seen.masks.shape[:3]
-                flat = tf.reshape(tf.transpose(seen.masks, [1, 0, 2, 3, 4]),
-                                  [n_seeds, n_steps * batch, *seen.masks.shape[3:]])
-                masked = tf.reshape(mask_features(weights, flat), [n_seeds, n_steps, batch, FEATURES])
-                features += tf.transpose(masked, [1, 0, 2, 3])
+                features += _over_steps(lambda flat: mask_features(weights, flat), seen.masks)
         else:
             features = encode_sequence(kind, weights, seen.obs, activation)
     return tape.gradient(features, weights, output_gradients=d_features)

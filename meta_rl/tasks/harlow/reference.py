@@ -36,13 +36,13 @@ from meta_rl.tasks.harlow.plots import (
 from meta_rl.tasks.harlow.presets import BETA_V_ABLATION, HARLOW_LEVELS, PIXELS_ABLATION, PRESETS
 from meta_rl.tasks.harlow.result import SIGNATURE_ACCURACY, side_counting_accuracy
 
-ABLATION_SEEDS = (0, 1, 2, 3, 4)
+FIRST_FIVE_SEEDS = (0, 1, 2, 3, 4)
 LEVEL_SEEDS = {"harlow-symbolic": tuple(range(10)), "harlow-pixels": tuple(range(10)),
-               "harlow-psychlab": ABLATION_SEEDS, "harlow-psychlab-one-frame": (1, 2)}
+               "harlow-psychlab": FIRST_FIVE_SEEDS, "harlow-psychlab-one-frame": (1, 2)}
 """Seeds trained per level (psychlab: five until a preset holds in 9 of 10, ``docs/harlow.md``);
 the one-frame ablation of psychlab on two of its seeds."""
 HARLOW_SEEDS = {**LEVEL_SEEDS, **{name: LEVEL_SEEDS["harlow-symbolic"] for name in BETA_V_ABLATION},
-                **{name: ABLATION_SEEDS for name in PIXELS_ABLATION}}
+                **{name: FIRST_FIVE_SEEDS for name in PIXELS_ABLATION}}
 """Every run set's seeds: the levels', then the symbolic level at other value-loss weights
 (``value_loss_table``) and the pixels level without its preset's changes
 (``pixels_ablation_table``), on the level's first five seeds."""
