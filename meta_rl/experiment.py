@@ -113,6 +113,11 @@ class Experiment:
     (``table.md``, included by the README and ``docs/``)."""
     test_episodes: int = 300
     """Test episodes per seed."""
+    logged_episodes: int | None = None
+    """Test episodes per seed kept in each seed's ``test_trials.csv.gz`` (None: all of them).
+    Where a measure needs many test episodes to be precise (the bandits' regret ratio), the
+    logs keep the first ones and ``meta-rl reproduce`` plays them all again (tests are
+    deterministic)."""
     extra_tables: Callable[[dict], dict[str, str]] | None = None
     """Further tables of the summary by block name (``<!-- table: NAME -->``), e.g. an
     ablation that the family's ``docs/`` page shows and the README does not

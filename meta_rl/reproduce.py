@@ -17,7 +17,8 @@ they go) and three hooks: what its numbers are (``summarize``), which figures it
    ``docs/`` include: ``meta_rl.documents``), ``report.txt`` (every seed's test report), the
    family's figures, and
    ``<run set>/model_<seed>/test_trials.csv.gz`` (the ``test --trials-csv`` rows,
-   gzip-compressed; ``meta_rl.learn.evaluate.read_trials_csv`` reads them as they are).
+   gzip-compressed, of the first ``Experiment.logged_episodes`` episodes where it is set;
+   ``meta_rl.learn.evaluate.read_trials_csv`` reads them as they are).
 
 The notebooks call the same functions, so they show what this command wrote.
 """
@@ -136,11 +137,13 @@ def test_checkpoints(family: TaskFamily, directory: Path, seed: int, episodes: i
     return out
 
 
-def write_trials_gz(directory: Path, result: TestResult) -> None:
-    """``directory/test_trials.csv.gz``: a test result's trial CSV, gzip-compressed without a
-    timestamp (so rewriting the same trials gives the same bytes)."""
+def write_trials_gz(directory: Path, result: TestResult, episodes: int | None = None) -> None:
+    """``directory/test_trials.csv.gz``: a test result's trial CSV (its first ``episodes``
+    episodes; None: all), gzip-compressed without a timestamp (so rewriting the same trials
+    gives the same bytes)."""
     plain = Path(directory) / ".test_trials.csv"
-    write_trials_csv(plain, result.trials, result.csv_columns)
+    trials = {k: v[:episodes] for k, v in result.trials.items()} if episodes else result.trials
+    write_trials_csv(plain, trials, result.csv_columns)
     try:
         with gzip.GzipFile(Path(directory) / "test_trials.csv.gz", "wb", mtime=0) as f:
             f.write(plain.read_bytes())
@@ -212,7 +215,7 @@ def reproduce(family: TaskFamily, experiment: Experiment, root: Path = RESULTS, 
     summary = experiment.summarize(tested)
     timing["analysis_seconds"] = round(time.perf_counter() - start, 1)
     for (name, seed), result in tested.results.items():
-        write_trials_gz(tested.run_dir(name, seed), result)
+        write_trials_gz(tested.run_dir(name, seed), result, experiment.logged_episodes)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.txt").write_text(report_text(tested))
     start = time.perf_counter()

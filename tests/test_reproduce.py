@@ -158,3 +158,17 @@ def test_a_derived_run_set_takes_the_weights_under_its_own_config(tmp_path):
     with pytest.raises(MetaRLError, match="no checkpoint of seed 1"):
         other = RunSet(derived_config, (1,), "other", weights_from="source")
         reproduce.derive_run_set(other, reproduce.open_run_set(other, tmp_path), tmp_path)
+
+
+def test_a_test_log_keeps_the_logged_episodes_only(tmp_path):
+    """``Experiment.logged_episodes``: the log keeps the first episodes, row for row."""
+    rng = np.random.default_rng(0)
+    trials = {"action": rng.integers(0, 2, (5, 4)), "reward": rng.integers(0, 2, (5, 4))}
+    result = dataclasses.make_dataclass("Result", ["trials", "csv_columns"])(
+        trials, ("episode", "trial", "action", "reward"))
+    reproduce.write_trials_gz(tmp_path, result, 2)
+    logged = read_trials_csv(tmp_path / "test_trials.csv.gz")
+    np.testing.assert_array_equal(logged["action"], trials["action"][:2])
+    np.testing.assert_array_equal(logged["reward"], trials["reward"][:2])
+    reproduce.write_trials_gz(tmp_path, result)
+    assert read_trials_csv(tmp_path / "test_trials.csv.gz")["action"].shape == (5, 4)

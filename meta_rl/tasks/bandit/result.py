@@ -79,6 +79,12 @@ class BanditResult:
         """Mean cumulative regret over the whole episode and its standard error."""
         return _mean_se(regret(self.p, self.actions(player)).sum(axis=1))
 
+    def regret_ratio_se(self, reference: str = BAYES_OPTIMAL) -> float:
+        """Standard error of the agent's mean regret over ``reference``'s on the same episodes:
+        ``ratio_se`` of the two players' per-episode regrets."""
+        return ratio_se(regret(self.p, self.actions()).sum(axis=1),
+                        regret(self.p, self.actions(reference)).sum(axis=1))
+
     def expected_reward(self, player: str = "agent") -> tuple[float, float]:
         """Mean expected total reward per episode (the sum of the chosen arms' p) and its s.e."""
         return _mean_se(expected_reward(self.p, self.actions(player)))
@@ -135,6 +141,16 @@ class BanditResult:
 
 def _mean_se(x: np.ndarray) -> tuple[float, float]:
     return float(x.mean()), float(x.std(ddof=1) / np.sqrt(len(x)))
+
+
+def ratio_se(x: np.ndarray, y: np.ndarray) -> float:
+    """Standard error of ``mean(x) / mean(y)`` for paired samples (the same episodes), by the
+    delta method: the s.e. of the mean of ``x - r y`` over ``mean(y)``, ``r`` the ratio.
+    Pairing removes what the episodes share (the arms drawn), which dominates either mean's
+    own standard error."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    residual = x - x.mean() / y.mean() * y
+    return float(residual.std(ddof=1) / np.sqrt(len(x)) / y.mean())
 
 
 def bayes_optimal_fits(params) -> bool:

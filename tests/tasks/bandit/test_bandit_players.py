@@ -209,3 +209,24 @@ def test_thompson_regret_is_small(final_regrets):
     r = final_regrets["thompson"]
     print({k: round(float(v.mean()), 2) for k, v in final_regrets.items()})
     assert r.mean() + 4 * r.std() / np.sqrt(EPISODES) < 8
+
+
+def test_ratio_se_of_paired_samples():
+    """``result.ratio_se``: zero when one sample is a multiple of the other (the ratio does not
+    vary), the plain s.e. of the mean over the denominator when that is constant, and the
+    spread of ratios over many independent draws of the same size."""
+    from meta_rl.tasks.bandit.result import ratio_se
+
+    rng = np.random.default_rng(0)
+    y = rng.gamma(2.0, 1.0, 500)
+    assert ratio_se(2 * y, y) == pytest.approx(0, abs=1e-12)
+    x = rng.normal(3, 1, 500)
+    assert ratio_se(x, np.full(500, 2.0)) == pytest.approx(x.std(ddof=1) / np.sqrt(500) / 2)
+    draws = []
+    for _ in range(2000):
+        yy = rng.gamma(2.0, 1.0, 400)
+        draws.append((1.2 * yy + rng.normal(0, 1, 400)).mean() / yy.mean())
+    yy = rng.gamma(2.0, 1.0, 400)
+    predicted = ratio_se(1.2 * yy + rng.normal(0, 1, 400), yy)
+    # the s.d. of 2,000 ratios has a relative s.e. of about 1/sqrt(2 * 2000) = 1.6 %
+    assert np.std(draws) == pytest.approx(predicted, rel=0.1)
