@@ -65,6 +65,9 @@ class Config:
     """RMSProp learning rate (Wang et al. 2018: 0.0007)."""
     gamma: float = 0.9
     """Discount factor."""
+    gae_lambda: float = 1.0
+    """lambda of the advantage estimate (``meta_rl.learn.a2c.lambda_returns``): 1, the
+    original's Monte-Carlo returns; below 1, returns that lean on the critic's values."""
     value_coef: float = 0.05
     """Weight of the value loss, beta_v."""
     entropy_coef: float = 0.05
@@ -128,7 +131,7 @@ class Config:
         for name, high in LIMITS.items():
             if getattr(self, name) > high:
                 raise MetaRLError(f"{name} must be at most {high}, got {getattr(self, name)}")
-        for name in ("gamma", "rmsprop_decay"):
+        for name in ("gamma", "gae_lambda", "rmsprop_decay"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise MetaRLError(f"{name} must be in [0, 1], got {value}")

@@ -216,3 +216,23 @@ def test_median_index_picks_the_seed_with_the_median_result():
         median_index([])
     with pytest.raises(ValueError, match="finite"):
         median_index([1.0, np.nan])
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.3, 1.0])
+def test_lambda_returns_match_the_advantage_sum(lam):
+    """G_t - V_t equals the generalised advantage sum over (gamma lam)^k delta_{t+k}, computed
+    in plain Python; lam = 1 gives the discounted returns."""
+    from meta_rl.learn.a2c import lambda_returns
+
+    rng = np.random.default_rng(2)
+    rewards = rng.random((6, 2)).astype(np.float32)
+    values = rng.normal(size=(6, 2)).astype(np.float32)
+    got = lambda_returns(tf.constant(rewards), tf.constant(values), 0.9, lam).numpy()
+    for b in range(2):
+        v = list(values[:, b]) + [0.0]
+        delta = [rewards[t, b] + 0.9 * v[t + 1] - v[t] for t in range(6)]
+        for t in range(6):
+            gae = sum((0.9 * lam) ** k * delta[t + k] for k in range(6 - t))
+            assert got[t, b] - values[t, b] == pytest.approx(gae, abs=1e-5)
+    if lam == 1.0:
+        np.testing.assert_allclose(got, discounted_returns(tf.constant(rewards), 0.9).numpy(), rtol=1e-6)

@@ -134,3 +134,16 @@ def test_entropy_anneal_changes_only_what_it_should(tmp_path):
     for k in constant:
         np.testing.assert_allclose(same[k], constant[k], rtol=1e-6, atol=1e-7)
     assert not np.allclose(other["lstm_w"], constant["lstm_w"], rtol=1e-6, atol=1e-7)
+
+
+def test_gae_lambda_below_one_trains_other_weights_and_one_is_the_original(tmp_path):
+    """``Config.gae_lambda``: below 1 the advantages lean on the critic and train other
+    weights than the default's Monte-Carlo returns; outside [0, 1] it is refused."""
+    lam = dataclasses.replace(CONFIG, gae_lambda=0.5)
+    for name, config in (("one", CONFIG), ("half", lam)):
+        train(config, [0], tmp_path / name, progress=False)
+    one, half = final_params(tmp_path / "one", 0), final_params(tmp_path / "half", 0, lam)
+    assert all(np.isfinite(half[k]).all() for k in half)
+    assert not np.allclose(half["lstm_w"], one["lstm_w"], rtol=1e-6, atol=1e-7)
+    with pytest.raises(MetaRLError, match="gae_lambda"):
+        dataclasses.replace(CONFIG, gae_lambda=1.5).validate()

@@ -10,8 +10,21 @@ def discounted_returns(rewards: tf.Tensor, gamma: float) -> tf.Tensor:
     return tf.scan(lambda acc, r: r + gamma * acc, rewards, reverse=True)
 
 
+def lambda_returns(rewards: tf.Tensor, values: tf.Tensor, gamma: float, lam: float) -> tf.Tensor:
+    """The lambda-return G_t = r_t + gamma * ((1 - lam) V(s_{t+1}) + lam G_{t+1}), 0 after the
+    last step (``[T, ...]``; ``values`` held constant). ``G_t - V(s_t)`` is the generalised
+    advantage estimate (Schulman et al. 2016); lam = 1 gives ``discounted_returns``, lam = 0
+    the one-step target r_t + gamma V(s_{t+1}). A lam below 1 trades the Monte-Carlo return's
+    variance over long episodes for the critic's bias."""
+    values = tf.stop_gradient(values)
+    following = tf.concat([values[1:], tf.zeros_like(values[:1])], axis=0)
+    return tf.scan(lambda acc, x: x[0] + gamma * ((1 - lam) * x[1] + lam * acc), (rewards, following),
+                   initializer=tf.zeros_like(rewards[0]), reverse=True)
+
+
 def advantages(returns: tf.Tensor, values: tf.Tensor) -> tf.Tensor:
-    """A_t = R_t - V(s_t) (GAE with lambda = 1), held constant for the policy gradient."""
+    """A_t = R_t - V(s_t), held constant for the policy gradient (GAE: ``R`` the
+    ``lambda_returns``; with lambda = 1 the discounted returns)."""
     return tf.stop_gradient(returns - values)
 
 

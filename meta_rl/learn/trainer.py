@@ -21,7 +21,7 @@ from meta_rl.agent.network import agent_gradients, make_task
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text, locked
-from meta_rl.learn.a2c import a2c_loss, discounted_returns, entropy_weight
+from meta_rl.learn.a2c import a2c_loss, discounted_returns, entropy_weight, lambda_returns
 from meta_rl.learn.checkpoints import (
     HISTORY_KEYS,
     history_keys,
@@ -61,6 +61,8 @@ def make_train_fn(config: Config, jit: bool = True):
             with tf.GradientTape() as tape:
                 tape.watch([heads_params, out.h])
                 logits, values = sequence_heads(heads_params, out.h)
+                if config.gae_lambda < 1:  # (at 1 the returns above: the same computation as ever)
+                    returns = lambda_returns(out.rewards, values, config.gamma, config.gae_lambda)
                 total, policy, value, entropy = a2c_loss(
                     logits, values, out.actions, returns, config.value_coef,
                     entropy_weight(config.entropy_coef, config.entropy_final, config.entropy_anneal_episodes,
