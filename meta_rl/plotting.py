@@ -136,7 +136,11 @@ def plot_decoding(curves: dict[str, tuple], xlabel: str = "trial", title: str = 
     ax.set_xlabel(xlabel)
     ax.set_ylabel("decoding accuracy (cross-validated)")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, loc="lower right")
+    if len(curves) > 2 and own:  # many lines: the legend beside the axes, not over the curves
+        fig.set_size_inches(9.0, 3.6)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    else:
+        ax.legend(fontsize=7, loc="lower right")
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return finish(fig, own, path)

@@ -3,9 +3,11 @@
 * ``oracle``: knows the goal; takes a shortest path from every spawn (the floor of every
   find's steps, first included).
 * ``explorer``: perfect memory, no knowledge of the goal: until the first find it walks a
-  shortest path to the nearest place it has not stood on yet; after, a shortest path to the
+  shortest path to the nearest place it has not searched yet; after, a shortest path to the
   goal it remembers. The practical ceiling of a searcher: its first find is a systematic
-  search, its later finds are the oracle's.
+  search, its later finds are the oracle's. Given ``sight`` (the first-person level: which
+  places' goal shows from each state), the places in view count as searched, and it walks to
+  the goal as soon as it shows; without, only the places it has stood on.
 * ``random walk``: uniform random actions, no memory.
 
 Each plays with numpy in the task's own rules (``layout.Layout.next_state``, the respawns of
@@ -30,16 +32,19 @@ def episode_starts(layout: Layout, u_init: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 class _Explorer:
-    def __init__(self, layout: Layout, goal: int):
-        self.layout, self.goal = layout, goal
-        self.visited = np.zeros(layout.n_places, bool)
+    def __init__(self, layout: Layout, goal: int, sight: np.ndarray | None = None):
+        self.layout, self.goal, self.sight = layout, goal, sight
+        self.searched = np.zeros(layout.n_places, bool)
         self.known = False
 
     def act(self, state: int, rng) -> int:
-        self.visited[state // 4] = True
+        self.searched[state // 4] = True
+        if self.sight is not None:
+            self.searched |= self.sight[state]
+            self.known |= bool(self.sight[state, self.goal])
         if self.known:
             return int(self.layout.policy[state, self.goal])
-        d = np.where(self.visited, np.iinfo(np.int64).max, self.layout.distance[state])
+        d = np.where(self.searched, np.iinfo(np.int64).max, self.layout.distance[state])
         return int(self.layout.policy[state, int(np.argmin(d))])
 
     def found(self) -> None:
@@ -60,11 +65,12 @@ _POLICIES = {"oracle": _Oracle, "explorer": _Explorer, "random walk": _RandomWal
 
 
 def play(player: str, layout: Layout, u_init: np.ndarray, steps: int, goal_reward: float = 10.0,
-         rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
+         rng: np.random.Generator | None = None, sight: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Play ``player`` (``PLAYERS``) on the episodes of uniforms ``u_init [E, n_init]`` for
-    ``steps`` steps each. Returns the task's records, ``[E, steps]`` each: ``state`` (before
-    the action), ``action``, ``reached``, ``steps`` (since the spawn), ``spawn``, ``goal``,
-    ``reward``."""
+    ``steps`` steps each; ``sight [n_states, n_places]`` (bool): whether a goal on each place
+    shows from each state, for the explorer (None: it sees the place it stands on only).
+    Returns the task's records, ``[E, steps]`` each: ``state`` (before the action),
+    ``action``, ``reached``, ``steps`` (since the spawn), ``spawn``, ``goal``, ``reward``."""
     if player not in _POLICIES:
         raise ValueError(f"unknown player {player!r}; choose one of {', '.join(PLAYERS)}")
     rng = rng or np.random.default_rng(0)
@@ -74,7 +80,7 @@ def play(player: str, layout: Layout, u_init: np.ndarray, steps: int, goal_rewar
     out["reached"] = np.zeros((n, steps), bool)
     for e in range(n):
         goal, state, spawn, finds, since = int(goals[e]), int(spawns[e]), int(spawns[e]), 0, 0
-        policy = _POLICIES[player](layout, goal)
+        policy = _POLICIES[player](layout, goal, sight)
         for t in range(steps):
             action = policy.act(state, rng)
             moved = int(layout.next_state[state, action])

@@ -81,7 +81,10 @@ def plot_trajectories(layout: Layout, paths: list[dict], titles: list[str], late
     """Top-down maps of test episodes (``analysis.trajectory`` each): the first search in red
     (exploring), the next ``later`` searches in blue (returning), each from its (re)spawn (a
     dot) to the goal (the star); one panel per path."""
-    fig, axes = plt.subplots(1, len(paths), figsize=(3.4 * len(paths), 4.0), squeeze=False)
+    rows, cols = layout.grid.shape
+    width = 3.4 * np.sqrt(cols / rows)  # a wide maze gets wider panels, each as tall as the map
+    fig, axes = plt.subplots(1, len(paths), figsize=(width * len(paths), width * rows / cols + 0.9),
+                             squeeze=False)
     for ax, trajectory, title in zip(axes[0], paths, titles):
         draw_maze(ax, layout, trajectory["goal"])
         x, y = _path_xy(layout, trajectory["place"])

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from meta_rl.tasks.maze.env import layout as layout_named
+from meta_rl.tasks.maze.env import rendered
 from meta_rl.tasks.maze.layout import Layout
 from meta_rl.tasks.maze.players import PLAYERS, play
 
@@ -135,6 +136,15 @@ class MazeResult:
         return "\n".join(lines)
 
 
+def sight(params) -> np.ndarray | None:
+    """Whether a goal on each place shows from each state ``[n_states, n_places]`` at the
+    first-person level (the explorer's view, the agent's own); None at the symbolic level,
+    whose agent sees the place it stands on only."""
+    if params.level != "first-person":
+        return None
+    return rendered(params.layout, params.view_height, params.view_width)[2] != 0
+
+
 def test_result(config, played, seed: int, held_out: bool = True) -> MazeResult:
     """The agent's test episodes (``meta_rl.learn.evaluate.TestEpisodes``) and the reference
     players (``players.PLAYERS``) on the same goals and spawns; the random walk's own
@@ -143,7 +153,8 @@ def test_result(config, played, seed: int, held_out: bool = True) -> MazeResult:
     maze = layout_named(params.layout)
     result = MazeResult(searches(played.records, maze, played.values), n_steps=params.episode_steps)
     rng = np.random.default_rng([seed, 7])
+    in_view = sight(params)
     for name in PLAYERS:
-        records = play(name, maze, played.u_init, params.episode_steps, params.goal_reward, rng)
+        records = play(name, maze, played.u_init, params.episode_steps, params.goal_reward, rng, in_view)
         result.players[name] = searches(records, maze)
     return result

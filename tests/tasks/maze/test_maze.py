@@ -227,5 +227,37 @@ def test_summary_signatures_table_and_figure_of_known_players(tmp_path):
     assert rs["maze-symbolic"]["per_seed"][0]["later_over_shortest"] == 1.0  # the explorer's
     assert [(s.showing, s.seeds) for s in mr.signatures(summary)] == [(2, 2), (2, 2)]
     assert "| `maze-symbolic` | agent | 2 |" in mr.table(summary)
+    ratio = {n: np.mean([s["ratio"] for s in rs[n]["per_seed"]]) for n in names}
+    assert mr.headline(summary) == (f"later finds / first: symbolic {ratio[names[0]]:.2f} "
+                                    f"(memoryless control {ratio[names[1]]:.2f})")
     plot_steps_by_search(summary, path=tmp_path / "steps_by_search.png")
     assert (tmp_path / "steps_by_search.png").stat().st_size > 0
+
+
+def test_the_explorer_with_sight_searches_what_it_sees():
+    """First-person level: with ``result.sight`` the explorer counts the places in view as
+    searched and heads for the goal as soon as it shows, so its first searches are shorter
+    than the blind explorer's on the same episodes and never shorter than the oracle's; its
+    later searches are the oracle's either way."""
+    from meta_rl.tasks.maze.result import sight
+
+    params = MazeParams(level="first-person", layout="rooms-5x10")
+    maze, in_view = layout(params.layout), sight(params)
+    assert sight(MazeParams()) is None and in_view.shape == (maze.n_states, maze.n_places)
+    # a goal shows from the states that face it down a corridor, not from its own place
+    assert not in_view[np.arange(maze.n_states), np.arange(maze.n_states) // 4].any()
+    u = np.random.default_rng(8).uniform(size=(60, 3)).astype(np.float32)
+    first = {}
+    for name, seeing in (("blind", None), ("sighted", in_view), ("oracle", None)):
+        records = play("oracle" if name == "oracle" else "explorer", maze, u, 600, sight=seeing)
+        log = searches(records, maze)
+        assert log["found"][:, 0].all()
+        first[name] = log["steps"][:, 0]
+        later = log["found"][:, 1:].astype(bool)
+        np.testing.assert_array_equal(log["steps"][:, 1:][later], log["shortest"][:, 1:][later])
+        if name == "sighted":  # once the goal shows, every step is a shortest-path step to it
+            state, goal = records["state"], records["goal"]
+            shown = in_view[state, goal]
+            np.testing.assert_array_equal(records["action"][shown], maze.policy[state[shown], goal[shown]])
+    assert (first["sighted"] >= first["oracle"]).all()
+    assert first["sighted"].mean() < 0.8 * first["blind"].mean()
