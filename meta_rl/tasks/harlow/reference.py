@@ -38,9 +38,8 @@ from meta_rl.tasks.harlow.result import SIGNATURE_ACCURACY, side_counting_accura
 
 FIRST_FIVE_SEEDS = (0, 1, 2, 3, 4)
 LEVEL_SEEDS = {"harlow-symbolic": tuple(range(10)), "harlow-pixels": tuple(range(10)),
-               "harlow-psychlab": FIRST_FIVE_SEEDS, "harlow-psychlab-one-frame": (1, 2)}
-"""Seeds trained per level (psychlab: five until a preset holds in 9 of 10, ``docs/harlow.md``);
-the one-frame ablation of psychlab on two of its seeds."""
+               "harlow-psychlab": tuple(range(10)), "harlow-psychlab-one-frame": (1, 2)}
+"""Seeds trained per level; the one-frame ablation of psychlab on two of its seeds."""
 HARLOW_SEEDS = {**LEVEL_SEEDS, **{name: LEVEL_SEEDS["harlow-symbolic"] for name in BETA_V_ABLATION},
                 **{name: FIRST_FIVE_SEEDS for name in PIXELS_ABLATION}}
 """Every run set's seeds: the levels', then the symbolic level at other value-loss weights

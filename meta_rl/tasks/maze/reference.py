@@ -188,9 +188,8 @@ def headline(summary: dict) -> str:
     rs = summary["run_sets"]
     ratio = {name: np.mean([s["ratio"] for s in r["per_seed"]]) for name, r in rs.items()}
     levels = [name for name, r in rs.items() if not r["memoryless"]]
-    return "later finds / first: " + "; ".join(
-        f"{name.removeprefix('maze-')} {ratio[name]:.2f} "
-        f"(memoryless control {ratio[f'{name}-memoryless']:.2f})"
+    return "later / first find: " + ", ".join(
+        f"{name.removeprefix('maze-')} {ratio[name]:.2f} (control {ratio[f'{name}-memoryless']:.2f})"
         for name in levels if f"{name}-memoryless" in ratio)
 
 

@@ -228,8 +228,8 @@ def test_summary_signatures_table_and_figure_of_known_players(tmp_path):
     assert [(s.showing, s.seeds) for s in mr.signatures(summary)] == [(2, 2), (2, 2)]
     assert "| `maze-symbolic` | agent | 2 |" in mr.table(summary)
     ratio = {n: np.mean([s["ratio"] for s in rs[n]["per_seed"]]) for n in names}
-    assert mr.headline(summary) == (f"later finds / first: symbolic {ratio[names[0]]:.2f} "
-                                    f"(memoryless control {ratio[names[1]]:.2f})")
+    assert mr.headline(summary) == (f"later / first find: symbolic {ratio[names[0]]:.2f} "
+                                    f"(control {ratio[names[1]]:.2f})")
     plot_steps_by_search(summary, path=tmp_path / "steps_by_search.png")
     assert (tmp_path / "steps_by_search.png").stat().st_size > 0
 
