@@ -56,13 +56,13 @@ def make_train_fn(config: Config, jit: bool = True):
             out = rollout(params, task, u_env, u_action, u_init, config.hidden,
                           keep_records=bool(task_metrics), keep_obs=False, rpe_input=config.rpe_input,
                           feature_activation=config.feature_activation, memoryless=config.memoryless)
-            returns = discounted_returns(out.rewards, config.gamma)
             heads_params = {k: v for k, v in params.items() if k.startswith(("policy", "value"))}
             with tf.GradientTape() as tape:
                 tape.watch([heads_params, out.h])
                 logits, values = sequence_heads(heads_params, out.h)
-                if config.gae_lambda < 1:  # (at 1 the returns above: the same computation as ever)
-                    returns = lambda_returns(out.rewards, values, config.gamma, config.gae_lambda)
+                # lambda 1: the Monte-Carlo returns, computed as they always were (no values needed)
+                returns = (discounted_returns(out.rewards, config.gamma) if config.gae_lambda == 1 else
+                           lambda_returns(out.rewards, values, config.gamma, config.gae_lambda))
                 total, policy, value, entropy = a2c_loss(
                     logits, values, out.actions, returns, config.value_coef,
                     entropy_weight(config.entropy_coef, config.entropy_final, config.entropy_anneal_episodes,

@@ -26,6 +26,7 @@ from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
 from meta_rl.tasks.maze.analysis import MIN_EPISODES, decode_goal, episodes_reaching, trajectory
 from meta_rl.tasks.maze.env import layout
+from meta_rl.tasks.maze.layout import Layout
 from meta_rl.tasks.maze.plots import animate_maze_episode, plot_steps_by_search, plot_trajectories
 from meta_rl.tasks.maze.presets import PRESETS
 from meta_rl.tasks.maze.render import picture
@@ -215,6 +216,19 @@ def decoding_curves(summary: dict) -> dict[str, tuple]:
     return curves
 
 
+def shown_episodes(tested: Tested, summary: dict,
+                   run_set: RunSet) -> tuple[int, Layout, list[dict], np.ndarray | None]:
+    """The median seed of a level, its maze, its first ``SHOWN_EPISODES`` test episodes'
+    trajectories and, at the first-person level, the first one's views as the agent saw them
+    (goal painted; None at the symbolic level): what the maps and the animation show."""
+    seed = median_seed(summary["run_sets"][run_set.name])
+    played = replay(tested, run_set, seed, SHOWN_EPISODES)
+    maze = layout(run_set.config.task.layout)
+    paths = [trajectory(played.records, e, maze) for e in range(SHOWN_EPISODES)]
+    views = picture(played.steps["observation"][0]) if run_set.config.task.level == "first-person" else None
+    return seed, maze, paths, views
+
+
 def write_figures(tested: Tested, summary: dict, out: Path) -> None:
     """``Experiment.figures``: the steps by search, the goal decoding, and the median seed's
     first test episodes of each level (maps; the first one animated)."""
@@ -222,16 +236,12 @@ def write_figures(tested: Tested, summary: dict, out: Path) -> None:
     plot_decoding(decoding_curves(summary), xlabel="search (0: before the first find), at its (re)spawn",
                   title="the goal's half of the maze decoded from lstm_h", path=out / "goal_decoding.png")
     for run_set in (r for r in tested.run_sets if not r.config.memoryless):
-        seed = median_seed(summary["run_sets"][run_set.name])
-        played = replay(tested, run_set, seed, SHOWN_EPISODES)
-        maze = layout(run_set.config.task.layout)
-        shown = [trajectory(played.records, e, maze) for e in range(SHOWN_EPISODES)]
+        seed, maze, paths, views = shown_episodes(tested, summary, run_set)
         level = run_set.config.task.level
         titles = [f"{run_set.name}, seed {seed} (median), test episode {e}" for e in range(SHOWN_EPISODES)]
-        plot_trajectories(maze, shown, titles, path=out / f"trajectories-{level}.png")
-        views = picture(played.steps["observation"][0]) if level == "first-person" else None
-        animate_maze_episode(maze, shown[0], out / f"episode-{level}.gif", views=views,
-                        title=f"{run_set.name}, seed {seed} (median), test episode 0")
+        plot_trajectories(maze, paths, titles, path=out / f"trajectories-{level}.png")
+        animate_maze_episode(maze, paths[0], out / f"episode-{level}.gif", views=views,
+                             title=f"{run_set.name}, seed {seed} (median), test episode 0")
 
 
 OVERVIEW = Overview("Wang et al. 2016, Sec. 3.2.3: one-shot navigation (Mirowski et al. 2016)",
