@@ -39,8 +39,9 @@ class TaskParams(Protocol):
         """The batched task these parameters define (``meta_rl.tasks.base.BatchedTask``);
         ``held_out`` selects the test's held-out items where the task holds some out."""
 
-LIMITS = {"lr": 1.0, "rmsprop_eps": 1.0, "value_coef": 1e3, "entropy_coef": 1e3, "entropy_final": 1e3,
-          "max_grad_norm": 1e6, "hidden": 16384, "batch_episodes": 65536, "episodes": 10**10}
+LIMITS = {"lr": 1.0, "lr_final": 1.0, "rmsprop_eps": 1.0, "value_coef": 1e3, "entropy_coef": 1e3,
+          "entropy_final": 1e3, "max_grad_norm": 1e6, "hidden": 16384, "batch_episodes": 65536,
+          "episodes": 10**10}
 """Upper bounds past which a setting is a typo, not an experiment (memory is checked too)."""
 
 FEATURE_ACTIVATIONS = ("relu", "linear")
@@ -62,7 +63,13 @@ class Config:
     hidden: int = 48
     """LSTM units (Wang et al. 2018: 48)."""
     lr: float = 7e-4
-    """RMSProp learning rate (Wang et al. 2018: 0.0007)."""
+    """RMSProp learning rate (Wang et al. 2018: 0.0007); at the start, when ``lr_anneal_episodes`` > 0."""
+    lr_final: float = 0.0
+    """The learning rate at the end of its anneal (``meta_rl.learn.a2c.annealed``: A3C, Mnih et al.
+    2016, annealed it linearly to 0 over training)."""
+    lr_anneal_episodes: int = 0
+    """Episodes over which the learning rate falls linearly from ``lr`` to ``lr_final``, counted
+    from the run's first episode (0: ``lr`` throughout)."""
     gamma: float = 0.9
     """Discount factor."""
     gae_lambda: float = 1.0
@@ -73,7 +80,7 @@ class Config:
     entropy_coef: float = 0.05
     """Weight of the entropy bonus, beta_e (at the start, when ``entropy_anneal_episodes`` > 0)."""
     entropy_final: float = 0.0
-    """The entropy weight at the end of the anneal (``meta_rl.learn.a2c.entropy_weight``)."""
+    """The entropy weight at the end of the anneal (``meta_rl.learn.a2c.annealed``)."""
     entropy_anneal_episodes: int = 0
     """Episodes over which the entropy weight falls linearly from ``entropy_coef`` to
     ``entropy_final``, counted from the run's first episode (0: ``entropy_coef`` throughout)."""
@@ -142,7 +149,8 @@ class Config:
         if self.feature_activation not in FEATURE_ACTIVATIONS:
             raise MetaRLError(f"feature_activation must be one of {FEATURE_ACTIVATIONS}, "
                               f"got {self.feature_activation!r}")
-        for name in ("value_coef", "entropy_coef", "entropy_final", "entropy_anneal_episodes", "keep_every"):
+        for name in ("value_coef", "entropy_coef", "entropy_final", "entropy_anneal_episodes", "lr_final",
+                     "lr_anneal_episodes", "keep_every"):
             if getattr(self, name) < 0:
                 raise MetaRLError(f"{name} must be non-negative, got {getattr(self, name)}")
 

@@ -8,7 +8,7 @@ import tensorflow as tf
 from scipy import optimize
 
 from meta_rl.agent.lstm import agent_input, init_params, lstm_backward, lstm_step, sample_action
-from meta_rl.learn.a2c import a2c_loss, advantages, discounted_returns, entropy_weight
+from meta_rl.learn.a2c import a2c_loss, advantages, annealed, discounted_returns
 from meta_rl.learn.optim import clip_per_seed, rmsprop_update
 from meta_rl.tasks.two_step import analysis
 from meta_rl.tasks.two_step.presets import VARIANTS as TWO_STEP_VARIANTS
@@ -196,14 +196,14 @@ def test_bayes_observer_and_random_agent_rewards():
 
 
 @pytest.mark.parametrize("episode", [0, 1, 250, 999, 1000, 5000])
-def test_entropy_weight_falls_linearly_then_stays(episode):
+def test_annealed_coefficient_falls_linearly_then_stays(episode):
     """Against the schedule written out: 0.05 at episode 0, falling linearly to 0.001 at
     episode 1000, then 0.001; the same as a tensor (inside the compiled trainer)."""
     expected = 0.05 + (0.001 - 0.05) * min(episode, 1000) / 1000
-    assert entropy_weight(0.05, 0.001, 1000, episode) == pytest.approx(expected)
-    got = entropy_weight(0.05, 0.001, 1000, tf.constant(float(episode))).numpy()
+    assert annealed(0.05, 0.001, 1000, episode) == pytest.approx(expected)
+    got = annealed(0.05, 0.001, 1000, tf.constant(float(episode))).numpy()
     assert got == pytest.approx(expected, abs=1e-8)  # float32 rounding of 0.05 + ...: ~4e-9
-    assert entropy_weight(0.05, 0.001, 0, episode) == 0.05  # no anneal: the constant
+    assert annealed(0.05, 0.001, 0, episode) == 0.05  # no anneal: the constant
 
 
 def test_median_index_picks_the_seed_with_the_median_result():

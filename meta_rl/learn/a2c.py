@@ -47,11 +47,12 @@ def a2c_loss(logits: tf.Tensor, values: tf.Tensor, actions: tf.Tensor, returns: 
     return policy + value_coef * value - entropy_coef * entropy, policy, value, entropy
 
 
-def entropy_weight(first: float, final: float, anneal_episodes: int, episode):
-    """The entropy bonus's weight at training episode ``episode`` (a number or a tensor):
-    ``first`` falling linearly to ``final`` over the first ``anneal_episodes`` episodes, then
-    ``final``; ``first`` throughout when ``anneal_episodes`` is 0. A sampled policy pays for the
-    entropy it keeps, so annealing lets it end near deterministic (``Config.entropy_final``)."""
+def annealed(first: float, final: float, anneal_episodes: int, episode):
+    """A training coefficient at training episode ``episode`` (a number or a tensor): ``first``
+    falling linearly to ``final`` over the first ``anneal_episodes`` episodes, then ``final``;
+    ``first`` throughout when ``anneal_episodes`` is 0. The entropy weight (a sampled policy pays
+    for the entropy it keeps, so annealing lets it end near deterministic: ``Config.entropy_final``)
+    and the learning rate (``Config.lr_final``)."""
     if anneal_episodes <= 0:
         return first  # a constant: the compiled loss is the one without annealing
     done = episode / anneal_episodes

@@ -21,7 +21,7 @@ from meta_rl.agent.network import agent_gradients, make_task
 from meta_rl.config import Config
 from meta_rl.errors import MetaRLError
 from meta_rl.files import atomic_write_text, locked
-from meta_rl.learn.a2c import a2c_loss, discounted_returns, entropy_weight, lambda_returns
+from meta_rl.learn.a2c import a2c_loss, annealed, discounted_returns, lambda_returns
 from meta_rl.learn.checkpoints import (
     HISTORY_KEYS,
     history_keys,
@@ -57,6 +57,7 @@ def make_train_fn(config: Config, jit: bool = True):
                           keep_records=bool(task_metrics), keep_obs=False, rpe_input=config.rpe_input,
                           feature_activation=config.feature_activation, memoryless=config.memoryless)
             heads_params = {k: v for k, v in params.items() if k.startswith(("policy", "value"))}
+            episode = tf.cast(start + i, tf.float32) * batch  # episodes trained before this update
             with tf.GradientTape() as tape:
                 tape.watch([heads_params, out.h])
                 logits, values = sequence_heads(heads_params, out.h)
@@ -65,15 +66,15 @@ def make_train_fn(config: Config, jit: bool = True):
                            lambda_returns(out.rewards, values, config.gamma, config.gae_lambda))
                 total, policy, value, entropy = a2c_loss(
                     logits, values, out.actions, returns, config.value_coef,
-                    entropy_weight(config.entropy_coef, config.entropy_final, config.entropy_anneal_episodes,
-                                   tf.cast(start + i, tf.float32) * batch))
+                    annealed(config.entropy_coef, config.entropy_final, config.entropy_anneal_episodes,
+                             episode))
                 loss = tf.reduce_sum(total)  # seeds are independent: their sum separates
             grads, dh = tape.gradient(loss, [heads_params, out.h])
             grads.update(agent_gradients(task, params, out.cache, dh, out.seen, config.feature_activation,
                                          config.memoryless))
             grads = clip_per_seed(grads, config.max_grad_norm)
-            params, opt = rmsprop_update(params, grads, opt, config.lr, config.rmsprop_decay,
-                                         config.rmsprop_eps)
+            lr = annealed(config.lr, config.lr_final, config.lr_anneal_episodes, episode)
+            params, opt = rmsprop_update(params, grads, opt, lr, config.rmsprop_decay, config.rmsprop_eps)
             per_episode = task.training_metrics(out.records)
             row = {"reward": tf.reduce_mean(tf.reduce_sum(out.rewards, axis=0), axis=-1),
                    "policy_loss": policy, "value_loss": value, "entropy": entropy,

@@ -20,6 +20,11 @@ pulled and the DP's policy is greedy: arm 0 exactly when E[p | a, b] >= 1/2, i.e
 The DP computes it anyway, and the tests check the claim. For independent arms exploration pays
 and the policy is not greedy.
 
+A discount (``discount`` < 1) makes the same programme solve for the player that maximises the
+reward discounted as an agent trained with that discount values it: the best such an agent could
+do. With independent arms it explores less than the Bayes-optimal player, for exploring pays
+later; with dependent arms it is the same greedy player.
+
 Ties: two actions whose expected totals differ by at most ``TIE_TOLERANCE`` count as equal and
 the player pulls arm 0. The tolerance is there because mirror-image states (equal values in exact
 arithmetic) are computed along different float paths and may differ in the last bits; a real
@@ -98,10 +103,10 @@ def _argmax_arm(q0: np.ndarray, q1: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 class DependentTable:
     """Bayes-optimal values and actions of a dependent-arms prior over ``horizon`` pulls.
 
-    ``value[n, a]`` (``[horizon + 1, horizon + 1]``) is the optimal expected reward of the
-    ``horizon - n`` pulls left after ``n`` pulls with evidence ``a`` (``a <= n``, NaN above; row
-    ``horizon`` is 0); ``action[n, a]`` (``[horizon, horizon + 1]``, int8, -1 above ``a = n``) the
-    optimal arm.
+    ``value[n, a]`` (``[horizon + 1, horizon + 1]``) is the optimal expected reward (discounted, if
+    solved with a discount) of the ``horizon - n`` pulls left after ``n`` pulls with evidence ``a``
+    (``a <= n``, NaN above; row ``horizon`` is 0); ``action[n, a]`` (``[horizon, horizon + 1]``,
+    int8, -1 above ``a = n``) the optimal arm.
     """
 
     prior: str
@@ -131,15 +136,17 @@ class DependentTable:
         return self.value[self.state(successes, failures)]
 
 
-def solve_dependent(prior: str, horizon: int) -> DependentTable:
-    """Backward induction over the evidence ``a`` of a dependent-arms prior (``DependentTable``)."""
+def solve_dependent(prior: str, horizon: int, discount: float = 1.0) -> DependentTable:
+    """Backward induction over the evidence ``a`` of a dependent-arms prior (``DependentTable``);
+    ``discount`` (``_check_discount``) weighs each later pull's reward by that much more."""
     _check_horizon(horizon)
+    _check_discount(discount)
     value = np.full((horizon + 1, horizon + 1), np.nan)
     action = np.full((horizon, horizon + 1), -1, dtype=np.int8)
     value[horizon] = 0.0
     for n in range(horizon - 1, -1, -1):
         m = dependent_posterior_mean(prior, n)  # [a]
-        up, down = value[n + 1, 1:n + 2], value[n + 1, :n + 1]  # next value at a + 1 and at a
+        up, down = discount * value[n + 1, 1:n + 2], discount * value[n + 1, :n + 1]  # at a + 1 and at a
         q0 = m * (1.0 + up) + (1.0 - m) * down  # arm 0 pays with E[p]: success means a + 1
         q1 = (1.0 - m) * (1.0 + down) + m * up  # arm 1 pays with 1 - E[p]: failure means a + 1
         action[n, :n + 1], value[n, :n + 1] = _argmax_arm(q0, q1)
@@ -149,6 +156,14 @@ def solve_dependent(prior: str, horizon: int) -> DependentTable:
 def _check_horizon(horizon: int) -> None:
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1, got {horizon}")
+
+
+def _check_discount(discount: float) -> None:
+    """A discount in (0, 1]: 1 is the episode's own score (the undiscounted total reward); below
+    1, the player that maximises the discounted reward, as an agent trained with that discount
+    would if it learned perfectly (``reference.discount_ceiling``)."""
+    if not 0.0 < discount <= 1.0:
+        raise ValueError(f"discount must be in (0, 1], got {discount}")
 
 
 def layer_start(n) -> np.ndarray:
@@ -182,7 +197,7 @@ class IndependentTable:
     ``value`` (float64) and ``action`` (int8) are flat over the states after 0..horizon - 1 pulls:
     the state with ``n0`` pulls and ``s0`` successes of arm 0, ``n1`` and ``s1`` of arm 1, is at
     ``layer_start(n0 + n1) + layer_index(n0 + n1, n0, s0, s1)``. ``value`` is the optimal expected
-    reward of the pulls left.
+    reward (discounted, if solved with a discount) of the pulls left.
     """
 
     horizon: int
@@ -213,9 +228,11 @@ class IndependentTable:
         return self.value[self.index(successes, failures)]
 
 
-def solve_independent(horizon: int) -> IndependentTable:
-    """Backward induction over (s0, f0, s1, f1) for independent Beta(1, 1) arms (``IndependentTable``)."""
+def solve_independent(horizon: int, discount: float = 1.0) -> IndependentTable:
+    """Backward induction over (s0, f0, s1, f1) for independent Beta(1, 1) arms (``IndependentTable``);
+    ``discount`` as in ``solve_dependent``."""
     _check_horizon(horizon)
+    _check_discount(discount)
     size = int(layer_start(horizon))
     value = np.empty(size)
     action = np.empty(size, dtype=np.int8)
@@ -223,6 +240,7 @@ def solve_independent(horizon: int) -> IndependentTable:
     # special case).
     after = np.zeros(int(layer_start(horizon + 1) - layer_start(horizon)))
     for n in range(horizon - 1, -1, -1):
+        after = discount * after
         n0, s0, s1 = layer_states(n)
         n1 = n - n0
         m0 = (s0 + 1.0) / (n0 + 2.0)  # posterior means, Beta(1 + s, 1 + f)
@@ -239,14 +257,16 @@ def solve_independent(horizon: int) -> IndependentTable:
 
 
 @functools.lru_cache(maxsize=8)
-def bayes_table(prior: str, horizon: int) -> DependentTable | IndependentTable:
-    """The Bayes-optimal table of ``prior`` over ``horizon`` pulls, built once per (prior, horizon).
+def bayes_table(prior: str, horizon: int, discount: float = 1.0) -> DependentTable | IndependentTable:
+    """The Bayes-optimal table of ``prior`` over ``horizon`` pulls (maximising the reward
+    discounted by ``discount``), built once per (prior, horizon, discount).
 
     Read-only, because every caller gets the same arrays. Horizon 100: independent arms take
     about 40 MB (half a second to build), dependent arms 0.1 MB.
     """
     _check_prior(prior)
-    table = solve_independent(horizon) if prior == "independent" else solve_dependent(prior, horizon)
+    table = (solve_independent(horizon, discount) if prior == "independent"
+             else solve_dependent(prior, horizon, discount))
     table.value.setflags(write=False)
     table.action.setflags(write=False)
     return table
@@ -263,14 +283,16 @@ def optimal_regret(prior: str, horizon: int) -> float:
 
 
 def play(prior: str, p: np.ndarray, u_reward: np.ndarray, rng: np.random.Generator | None = None,
-         horizon: int | None = None) -> dict[str, np.ndarray]:
+         horizon: int | None = None, discount: float = 1.0) -> dict[str, np.ndarray]:
     """Play the Bayes-optimal policy of ``prior`` on given episodes.
 
     ``p [episodes, 2]`` are the arms' probabilities and ``u_reward [episodes, trials]`` the reward
     uniforms, as in ``players.play``; ``rng`` is accepted for the same call shape and not used (the
     player is deterministic). ``horizon`` (default: the episode's trials, at least that many) is
-    the number of pulls the policy plans for. Returns ``action`` and ``reward`` (int) and the
-    per-trial expected ``regret`` (max p - p[action], float), each ``[episodes, trials]``.
+    the number of pulls the policy plans for, ``discount`` how it weighs later rewards (1: the
+    Bayes-optimal player; below 1, the best player that discounts). Returns ``action`` and
+    ``reward`` (int) and the per-trial expected ``regret`` (max p - p[action], float), each
+    ``[episodes, trials]``.
     """
     _check_prior(prior)
     p = np.asarray(p, dtype=float)
@@ -283,7 +305,7 @@ def play(prior: str, p: np.ndarray, u_reward: np.ndarray, rng: np.random.Generat
     horizon = trials if horizon is None else int(horizon)
     if horizon < trials:
         raise ValueError(f"horizon ({horizon}) must cover the episode's {trials} trials")
-    table = bayes_table(prior, horizon)
+    table = bayes_table(prior, horizon, discount)
 
     rows = np.arange(episodes)
     successes = np.zeros((episodes, 2), dtype=np.int64)

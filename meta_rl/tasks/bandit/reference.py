@@ -23,10 +23,12 @@ from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import median_index, plot_reward_curves
 from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
+from meta_rl.tasks.bandit import bayes_optimal
 from meta_rl.tasks.bandit.bayes_optimal import departures, prior_name
+from meta_rl.tasks.bandit.env import arm_probs
 from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
 from meta_rl.tasks.bandit.presets import TWO_ARMED_PRESETS
-from meta_rl.tasks.bandit.result import BAYES_OPTIMAL
+from meta_rl.tasks.bandit.result import BAYES_OPTIMAL, ratio_se
 
 BANDIT_SEEDS = {name: tuple(range(10)) for name in TWO_ARMED_PRESETS}
 """Seeds trained per config."""
@@ -43,6 +45,12 @@ player's on the same test episodes ..."""
 SEEDS_REQUIRED = 8
 """... in at least this many of the 10 seeds of every set."""
 DIRECTORY = "bandits"
+CEILING_DISCOUNTS = (0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99)
+"""Discounts at which ``discount_ceiling`` measures the best discounting player."""
+CEILING_EPISODES = 100_000
+"""Episodes ``discount_ceiling`` plays (its own draws: the ratio is a property of the prior)."""
+CEILING_SEED = 25
+"""Seed of those episodes' numpy draws (arms and reward uniforms)."""
 
 
 def run_sets(episodes: int | None = None, seeds: dict[str, tuple[int, ...]] = BANDIT_SEEDS) -> list[RunSet]:
@@ -101,7 +109,9 @@ def summarize(tested: Tested) -> dict:
                                                   for s in config_seeds]))}
                for other in TWO_ARMED_PRESETS}
         for name, config_seeds in seeds.items()}
-    return {"configs": per_config, "generalisation": generalisation}
+    ceilings = {name: discount_ceiling(TWO_ARMED_PRESETS[name].task) for name in seeds
+                if TWO_ARMED_PRESETS[name].task.arms == "independent"}  # dependent arms: 1 at any discount
+    return {"configs": per_config, "generalisation": generalisation, "discount_ceiling": ceilings}
 
 
 def departures_per_seed(task, results: list) -> dict[str, list[float]]:
@@ -111,6 +121,28 @@ def departures_per_seed(task, results: list) -> dict[str, list[float]]:
     out = [departures(prior_name(task), r.trials["action"], r.trials["reward"]) for r in results]
     return {"departed_per_seed": [round(d["departed"], 4) for d in out],
             "departed_to_more_pulled_per_seed": [round(d["more_pulled"], 4) for d in out]}
+
+
+def discount_ceiling(params, discounts: tuple[float, ...] = CEILING_DISCOUNTS,
+                     episodes: int = CEILING_EPISODES, seed: int = CEILING_SEED) -> dict:
+    """The best an agent trained with discount γ can do on the arms of ``params`` (``BanditParams``),
+    by its undiscounted regret: the player that maximises the γ-discounted reward exactly
+    (``bayes_optimal.play(..., discount=γ)``) over the Bayes-optimal player's regret on the same
+    ``episodes`` drawn from the set's prior, with the ratio's paired standard error. With
+    independent arms exploring pays later, so a short discount caps how close to the ceiling any
+    agent trained with it can come (on dependent arms both players are the same greedy one)."""
+    rng = np.random.default_rng(seed)
+    u_arms = rng.random((params.n_arms, episodes))
+    p = np.stack(arm_probs(params, *u_arms), axis=1).astype(float)
+    u_reward = rng.random((episodes, params.n_trials))
+    prior = prior_name(params)
+    optimal = bayes_optimal.play(prior, p, u_reward)["regret"].sum(axis=1)
+    ratio, se = [], []
+    for discount in discounts:
+        regret = bayes_optimal.play(prior, p, u_reward, discount=discount)["regret"].sum(axis=1)
+        ratio.append(round(float(regret.mean() / optimal.mean()), 4))
+        se.append(round(ratio_se(regret, optimal), 4))
+    return {"prior": prior, "episodes": episodes, "discounts": list(discounts), "ratio": ratio, "se": se}
 
 
 def regret_table(summary: dict) -> str:
@@ -217,7 +249,22 @@ def table(summary: dict) -> str:
             "state the agent reached, and the share of those where it took the arm it had pulled more "
             "(it exploits where the optimal player samples the other arm).\n\n"
             + markdown_table(cross) + "\n\nThe agent's regret relative to Thompson sampling's "
-            "(below 1: better), trained on the row's family, tested on the column's.")
+            "(below 1: better), trained on the row's family, tested on the column's."
+            + "".join(f"\n\n{ceiling_table(name, c)}"
+                      for name, c in summary.get("discount_ceiling", {}).items()))
+
+
+def ceiling_table(name: str, ceiling: dict) -> str:
+    """The best discounting player's regret over the Bayes-optimal player's, by discount
+    (``discount_ceiling``), the preset's discount marked."""
+    preset = TWO_ARMED_PRESETS[name].gamma
+    rows = [["discount γ", *(f"**{g}** (preset)" if g == preset else str(g) for g in ceiling["discounts"])],
+            ["best γ-discounting player / Bayes-optimal",
+             *(f"{r:.3f} ± {e:.3f}" for r, e in zip(ceiling["ratio"], ceiling["se"]))]]
+    return (markdown_table(rows) + f"\n\n{LABELS.get(name, name)}: the player that maximises the "
+            "γ-discounted reward exactly, its undiscounted regret over the Bayes-optimal player's on "
+            f"the same {ceiling['episodes']:,} episodes of its own (mean ± paired s.e.): the nearest "
+            "to the ceiling an agent trained with that discount can come.")
 
 
 def describe(summary: dict) -> str:

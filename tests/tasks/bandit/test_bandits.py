@@ -140,6 +140,17 @@ def test_train_and_test_through_the_cli(tmp_path, cli_here):
     assert bad.returncode == 2 and bad.stderr.strip().startswith("error: difficulty must be one of")
 
 
+def test_a_short_discount_caps_how_near_the_ceiling_an_agent_can_come():
+    from meta_rl.tasks.bandit.reference import discount_ceiling
+
+    independent = discount_ceiling(BanditParams("independent"), discounts=(0.5, 1.0), episodes=4000)
+    (short, undiscounted), (se, zero) = independent["ratio"], independent["se"]
+    assert undiscounted == 1.0 and zero == 0.0  # the same player, the same episodes
+    assert short > 1.0 + 4 * se  # exploring pays later: about 1.4 x the optimum's regret
+    dependent = discount_ceiling(BanditParams("dependent", "hard"), discounts=(0.5,), episodes=500)
+    assert dependent["ratio"] == [1.0]  # both greedy
+
+
 SHORT_OF_THE_BAR = ("bandit-independent",)
 """Sets whose committed seeds miss issue 25's bar (the reliability table): named here so that
 the test still holds every other set to it."""

@@ -80,9 +80,11 @@ def likelihood(prior: str, history: History) -> Fraction:
     return total
 
 
-def brute_force(prior: str, horizon: int) -> dict[History, tuple[Fraction, set[int]]]:
-    """Optimal expected reward of the pulls left and the optimal arms, at every history of fewer
-    than ``horizon`` pulls, by enumerating the whole action/outcome tree in exact arithmetic."""
+def brute_force(prior: str, horizon: int,
+                discount: Fraction = Fraction(1)) -> dict[History, tuple[Fraction, set[int]]]:
+    """Optimal expected reward (each later pull's discounted by ``discount`` more) of the pulls
+    left and the optimal arms, at every history of fewer than ``horizon`` pulls, by enumerating
+    the whole action/outcome tree in exact arithmetic."""
     out: dict[History, tuple[Fraction, set[int]]] = {}
 
     @functools.cache
@@ -93,7 +95,8 @@ def brute_force(prior: str, horizon: int) -> dict[History, tuple[Fraction, set[i
         q = []
         for arm in (0, 1):
             paid = likelihood(prior, (*history, (arm, 1))) / here  # the posterior predictive
-            q.append(paid * (1 + value((*history, (arm, 1)))) + (1 - paid) * value((*history, (arm, 0))))
+            q.append(paid * (1 + discount * value((*history, (arm, 1))))
+                     + (1 - paid) * discount * value((*history, (arm, 0))))
         out[history] = (max(q), {arm for arm in (0, 1) if q[arm] == max(q)})
         return max(q)
 
@@ -115,6 +118,33 @@ def test_dp_matches_brute_force_enumeration(prior, horizon):
         if arms == {0, 1}:  # an exact tie (in rational arithmetic) goes to arm 0
             assert action == 0, history
     assert table.start_value == pytest.approx(float(tree[()][0]), abs=1e-12)
+
+
+@pytest.mark.parametrize("discount", [Fraction(1, 2), Fraction(9, 10)])
+@pytest.mark.parametrize("prior", ["independent", "uniform", "hard"])
+def test_discounted_dp_matches_brute_force_enumeration(prior, discount):
+    horizon = 5
+    table = bo.bayes_table(prior, horizon, float(discount))
+    tree = brute_force(prior, horizon, discount)
+    for history, (best, arms) in tree.items():
+        successes, failures = counts(history)
+        assert table.value_of(successes, failures) == pytest.approx(float(best), abs=1e-12), history
+        assert int(table.act(successes, failures)) in arms, history
+
+
+def test_a_discounting_player_explores_less_and_pays_for_it():
+    # The state of test_independent_policy_explores: exploring arm 0 pays over 100 pulls, but not
+    # to a player that discounts the later ones by 0.9; on dependent arms it is the same greedy player.
+    assert int(bo.bayes_table("independent", 100, 0.9).act([0, 3], [1, 3])) == 1
+    greedy = bo.bayes_table("uniform", 100).action
+    np.testing.assert_array_equal(bo.bayes_table("uniform", 100, 0.5).action, greedy)
+    p, u = draw_episodes("independent", 6000, 100, seed=3)
+    regret = {d: bo.play("independent", p, u, discount=d)["regret"].sum(axis=1) for d in (0.5, 0.8, 1.0)}
+    for worse, better in ((0.5, 0.8), (0.8, 1.0)):  # paired over the same episodes (gaps of ~0.3-0.4)
+        gap = regret[worse] - regret[better]
+        assert gap.mean() > 3 * gap.std(ddof=1) / np.sqrt(len(gap)), (worse, better)
+    with pytest.raises(ValueError, match="discount"):
+        bo.bayes_table("independent", 4, 0.0)
 
 
 # ---------------------------------------------------------------- values by hand
