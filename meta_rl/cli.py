@@ -134,12 +134,13 @@ def _sweep(args, extra: list[str]) -> None:
         print(f"setting {name}", file=sys.stderr)
         _run_training(config, seeds, out / name, args)
     task_family = family(base.task.kind)
-    rows = [test_setting(task_family, name, out / name, seeds, args.test_episodes,
-                         args.validation_seed).row()
-            for name, _ in settings]
+    tested = [test_setting(task_family, name, out / name, seeds, args.test_episodes, args.validation_seed)
+              for name, _ in settings]
+    rows = [t.row() for t in tested]
     write_summary(out / "summary.csv", rows)
+    write_summary(out / "per_seed.csv", [row for t in tested for row in t.seed_rows()])
     print(format_table(rows))
-    print(f"summary written to {out / 'summary.csv'}")
+    print(f"summary written to {out / 'summary.csv'} (each seed's in {out / 'per_seed.csv'})")
 
 
 def _test(args, extra: list[str]) -> None:

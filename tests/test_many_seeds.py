@@ -89,6 +89,10 @@ def test_sweep_writes_summary(tmp_path, capsys):
 
     validation = [reward(s, STREAM_VALIDATION) for s in (0, 1)]
     assert float(rows[1]["reward_mean"]) == pytest.approx(np.mean(validation), rel=1e-3)  # 4 digits
+    with open(tmp_path / "per_seed.csv") as f:
+        per_seed = [r for r in csv.DictReader(f) if r["setting"] == "lr=1e-3"]
+    assert [r["seed"] for r in per_seed] == ["0", "1"]
+    assert [float(r["reward"]) for r in per_seed] == pytest.approx(validation, rel=1e-3)
     assert validation[0] != reward(0, STREAM_TEST)
 
 

@@ -52,6 +52,7 @@ class SettingSummary:
 
     setting: str
     metrics: list[dict[str, float]]
+    seeds: list[int]
 
     def row(self) -> dict[str, str]:
         """The summary row: mean and s.d. over seeds of every metric."""
@@ -61,6 +62,12 @@ class SettingSummary:
             sd = values.std(ddof=1) if len(values) > 1 else 0.0
             out[f"{name}_mean"], out[f"{name}_sd"] = f"{values.mean():.4g}", f"{sd:.3g}"
         return out
+
+    def seed_rows(self) -> list[dict[str, str]]:
+        """One row per seed: its metrics (``per_seed.csv``: how many seeds of a setting pass a
+        bar, which the mean and s.d. do not say)."""
+        return [{"setting": self.setting, "seed": str(seed), **{k: f"{v:.4g}" for k, v in m.items()}}
+                for seed, m in zip(self.seeds, self.metrics)]
 
 
 def test_setting(family, name: str, run_root: Path, seeds: list[int], episodes: int,
@@ -75,7 +82,7 @@ def test_setting(family, name: str, run_root: Path, seeds: list[int], episodes: 
         config, _, params = load_agent(run_dir(run_root, seed), family.task_classes())
         metrics.append(run_test(family, config, params, offset + seed, episodes,
                                 stream=STREAM_VALIDATION).metrics())
-    return SettingSummary(name, metrics)
+    return SettingSummary(name, metrics, list(seeds))
 
 
 def format_table(rows: list[dict[str, str]]) -> str:
