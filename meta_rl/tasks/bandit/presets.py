@@ -12,12 +12,12 @@ Bayes-optimal player's on the same episodes):
 * the discount by set, ``TWO_ARMED_GAMMA``: 0.5 on the dependent sets (the evidence about the
   better arm is in the last pulls' outcomes; 0.8 was worse on every set, round 3), 0.97 with
   independent arms, whose exploration pays back over tens of pulls: the best player that
-  discounts by 0.9 already has about 1.12 x the Bayes-optimal regret, by 0.97 about 1.02-1.04
+  discounts by 0.9 already has about 1.13 x the Bayes-optimal regret, by 0.97 about 1.02-1.04
   (``reference.discount_ceiling``), and 0.97 learned where 0.99 did not (rounds 4, 6-10);
 * with independent arms, the learning rate annealed linearly to 0 over the run
   (``TWO_ARMED_LR_ANNEALED``; A3C's schedule): at a constant 4e-3 the training reward stopped
   rising a fifth of the way in and the seeds ended far apart, from 1.1 to 1.4 x the ceiling on
-  validation episodes; annealed, every seed of rounds 10-11 ended within 1.14 x (discount 0.97);
+  validation episodes; annealed, every seed of rounds 10-11 ended within 1.12 x (discount 0.97);
 * the training episodes by set, ``TWO_ARMED_EPISODES``: 960k, and twice that for the hard set
   (p = 0.4 or 0.6: round 3 left it at 1.15 x, round 4 at 1.02 x) and independent arms (round 5:
   1.00 x); the trial number as a further input (the paper's time step) did not help either

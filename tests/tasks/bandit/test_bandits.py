@@ -151,15 +151,10 @@ def test_a_short_discount_caps_how_near_the_ceiling_an_agent_can_come():
     assert dependent["ratio"] == [1.0]  # both greedy
 
 
-SHORT_OF_THE_BAR = ("bandit-independent",)
-"""Sets whose committed seeds miss issue 25's bar (the reliability table): named here so that
-the test still holds every other set to it."""
-
-
 def test_committed_results_reproduce():
     """The committed dependent-uniform agent, tested again, gives the committed regret; every
     set has ten seeds, counted against the Bayes-optimal limit as the reliability table says,
-    and every set but ``SHORT_OF_THE_BAR`` reaches issue 25's bar (``SEEDS_REQUIRED`` of 10)."""
+    and every set reaches issue 25's bar (``SEEDS_REQUIRED`` of 10)."""
     from meta_rl.learn.evaluate import load_agent, run_test
     from meta_rl.tasks.bandit.reference import AT_THE_LIMIT, SEEDS_REQUIRED, run_dir, seeds_at_the_limit
 
@@ -174,10 +169,7 @@ def test_committed_results_reproduce():
         ratios = config_summary["agent_over_bayes_optimal_per_seed"]
         assert len(ratios) == 10, name
         assert seeds_at_the_limit(config_summary) == sum(r <= AT_THE_LIMIT for r in ratios)
-        # every set at the bar but those named short of it (and those really are: the list
-        # cannot outlive a retraining that mends them)
-        assert (seeds_at_the_limit(config_summary) >= SEEDS_REQUIRED) == (name not in SHORT_OF_THE_BAR), \
-            (name, ratios)
+        assert seeds_at_the_limit(config_summary) >= SEEDS_REQUIRED, (name, ratios)
     # the reliability table says which sets reach issue 25's bar, from these same counts
     table = (ROOT / "results" / "bandits" / "table-reliability-bandits.md").read_text()
     for name, config_summary in summary["configs"].items():
