@@ -122,30 +122,25 @@ def test_learns_the_two_step_task_quickly():
     assert reward[-1000:].mean() > reward[:1000].mean() + 5.0
 
 
-@pytest.mark.parametrize("coefficient", ["entropy_coef", "lr"])
-def test_an_anneal_changes_only_what_it_should(tmp_path, coefficient):
-    """An anneal of the entropy weight or the learning rate from its value to itself is the
-    constant exactly; an anneal to zero trains other weights."""
-    prefix = coefficient.removesuffix("_coef")
-    first = getattr(CONFIG, coefficient)
-    flat = dataclasses.replace(CONFIG, **{f"{prefix}_final": first, f"{prefix}_anneal_episodes": 40})
-    to_zero = dataclasses.replace(CONFIG, **{f"{prefix}_final": 0.0, f"{prefix}_anneal_episodes": 40})
-    for name, config in (("constant", CONFIG), ("flat", flat), ("to_zero", to_zero)):
-        train(config, [0], tmp_path / name, progress=False)
-    constant, same, other = (final_params(tmp_path / n, 0, c) for n, c in
-                             (("constant", CONFIG), ("flat", flat), ("to_zero", to_zero)))
-    for k in constant:
-        np.testing.assert_allclose(same[k], constant[k], rtol=1e-6, atol=1e-7)
-    assert not np.allclose(other["lstm_w"], constant["lstm_w"], rtol=1e-6, atol=1e-7)
-
-
-def test_a_learning_rate_annealed_to_zero_stops_learning(tmp_path):
-    """Past the end of its anneal to 0 the learning rate is 0: the weights at episode 40 (the
-    anneal's end) and at 60 are the same."""
-    config = dataclasses.replace(CONFIG, lr_final=0.0, lr_anneal_episodes=40, keep_every=20)
-    train(config, [0], tmp_path, progress=False)
-    checkpoints = dict(list_checkpoints(tmp_path / "model_0"))
-    at_40, at_60 = (load_checkpoint(checkpoints[e], config)[1] for e in (40, 60))
+def test_an_anneal_changes_only_what_it_should(tmp_path):
+    """An anneal of the entropy weight or of the learning rate from its value to itself is the
+    constant exactly; an anneal to zero trains other weights; past the end of its anneal to 0
+    the learning rate is 0 (the weights at episode 40, the anneal's end, and at 60 agree)."""
+    train(CONFIG, [0], tmp_path / "constant", progress=False)
+    constant = final_params(tmp_path / "constant", 0)
+    for prefix, first in (("entropy", CONFIG.entropy_coef), ("lr", CONFIG.lr)):
+        flat = dataclasses.replace(CONFIG, **{f"{prefix}_final": first, f"{prefix}_anneal_episodes": 40})
+        to_zero = dataclasses.replace(CONFIG, **{f"{prefix}_final": 0.0, f"{prefix}_anneal_episodes": 40},
+                                      keep_every=20)
+        runs = {"flat": flat, "to_zero": to_zero}
+        for name, config in runs.items():
+            train(config, [0], tmp_path / prefix / name, progress=False)
+        same, other = (final_params(tmp_path / prefix / n, 0, c) for n, c in runs.items())
+        for k in constant:
+            np.testing.assert_allclose(same[k], constant[k], rtol=1e-6, atol=1e-7, err_msg=prefix)
+        assert not np.allclose(other["lstm_w"], constant["lstm_w"], rtol=1e-6, atol=1e-7), prefix
+    checkpoints = dict(list_checkpoints(tmp_path / "lr" / "to_zero" / "model_0"))
+    at_40, at_60 = (load_checkpoint(checkpoints[e], to_zero)[1] for e in (40, 60))
     for k in at_40:
         np.testing.assert_array_equal(at_40[k], at_60[k])
     with pytest.raises(MetaRLError, match="lr_final"):
