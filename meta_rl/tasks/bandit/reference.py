@@ -23,8 +23,8 @@ from meta_rl.learn.tensorboard import read_scalars
 from meta_rl.plotting import median_index, plot_reward_curves
 from meta_rl.streams import TEST_SEED_OFFSET, TEST_STREAM
 from meta_rl.tables import markdown_table, mean_se
-from meta_rl.tasks.bandit import bayes_optimal
 from meta_rl.tasks.bandit.bayes_optimal import departures, prior_name
+from meta_rl.tasks.bandit.bayes_optimal import play as play_bayes_optimal
 from meta_rl.tasks.bandit.env import arm_probs
 from meta_rl.tasks.bandit.plots import plot_bandit_episodes, plot_generalisation, plot_regret_curves
 from meta_rl.tasks.bandit.presets import TWO_ARMED_PRESETS
@@ -136,10 +136,10 @@ def discount_ceiling(params, discounts: tuple[float, ...] = CEILING_DISCOUNTS,
     p = np.stack(arm_probs(params, *u_arms), axis=1).astype(float)
     u_reward = rng.random((episodes, params.n_trials))
     prior = prior_name(params)
-    optimal = bayes_optimal.play(prior, p, u_reward)["regret"].sum(axis=1)
+    optimal = play_bayes_optimal(prior, p, u_reward)["regret"].sum(axis=1)
     ratio, se = [], []
     for discount in discounts:
-        regret = bayes_optimal.play(prior, p, u_reward, discount=discount)["regret"].sum(axis=1)
+        regret = play_bayes_optimal(prior, p, u_reward, discount=discount)["regret"].sum(axis=1)
         ratio.append(round(float(regret.mean() / optimal.mean()), 4))
         se.append(round(ratio_se(regret, optimal), 4))
     return {"prior": prior, "episodes": episodes, "discounts": list(discounts), "ratio": ratio, "se": se}
