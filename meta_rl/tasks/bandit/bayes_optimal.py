@@ -256,14 +256,21 @@ def solve_independent(horizon: int, discount: float = 1.0) -> IndependentTable:
     return IndependentTable(horizon, value, action)
 
 
-@functools.lru_cache(maxsize=8)
 def bayes_table(prior: str, horizon: int, discount: float = 1.0) -> DependentTable | IndependentTable:
     """The Bayes-optimal table of ``prior`` over ``horizon`` pulls (maximising the reward
-    discounted by ``discount``), built once per (prior, horizon, discount).
+    discounted by ``discount``), built once per (prior, horizon, discount) (``cached_table``).
 
     Read-only, because every caller gets the same arrays. Horizon 100: independent arms take
     about 40 MB (half a second to build), dependent arms 0.1 MB.
     """
+    # one key however the discount is given: an lru_cache on this function would hold
+    # (prior, horizon) and (prior, horizon, 1.0) as two tables
+    return cached_table(prior, int(horizon), float(discount))
+
+
+@functools.lru_cache(maxsize=8)
+def cached_table(prior: str, horizon: int, discount: float) -> DependentTable | IndependentTable:
+    """``bayes_table``'s cache, keyed by all three arguments (call ``bayes_table``)."""
     _check_prior(prior)
     table = (solve_independent(horizon, discount) if prior == "independent"
              else solve_dependent(prior, horizon, discount))

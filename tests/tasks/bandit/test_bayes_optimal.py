@@ -235,12 +235,13 @@ def test_independent_policy_explores():
 
 
 def test_independent_dp_is_fast():
-    bo.bayes_table.cache_clear()
+    bo.cached_table.cache_clear()
     start = time.perf_counter()
     table = bo.bayes_table("independent", 100)
     assert time.perf_counter() - start < 10.0  # about half a second alone on the 2-core machine
     assert table.value.size == 100 * 101 * 102 * 103 // 24  # C(103, 4) states with pulls left
     assert bo.bayes_table("independent", 100) is table  # cached
+    assert bo.bayes_table("independent", 100, 1.0) is table  # the default discount given: the same table
 
 
 # ---------------------------------------------------------------- the player
